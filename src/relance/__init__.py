@@ -1,0 +1,1 @@
+"""Relance: get B2B invoices paid."""

@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "siren", "vat_number", "iban")
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("reference", "name", "country", "segment", "owner")
+    list_filter = ("segment", "country", "language")
+    search_fields = ("reference", "name", "siren")
+    raw_id_fields = ("owner", "sales_rep")
+    inlines = [ContactInline]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ("number", "customer", "issue_date", "due_date", "amount_total",
+                    "open_amount", "status")
+    list_filter = ("status", "kind", "currency")
+    search_fields = ("number", "customer__name", "customer__reference")
+    raw_id_fields = ("customer",)
+    date_hierarchy = "due_date"
+    show_full_result_count = False
+
+
+class AllocationInline(admin.TabularInline):
+    model = Allocation
+    fk_name = "payment"
+    raw_id_fields = ("invoice",)
+    extra = 0
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("reference", "customer", "date", "amount", "unapplied_amount")
+    search_fields = ("reference", "customer__name")
+    raw_id_fields = ("customer",)
+    inlines = [AllocationInline]
+    show_full_result_count = False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Read-only: the timeline is append-only."""
+
+    list_display = ("at", "type", "customer", "invoice", "actor", "actor_label")
+    list_filter = ("type",)
+    raw_id_fields = ("customer", "invoice", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,45 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger import validators
+from relance.ledger.models.fields import Address
+
+
+class PenaltyPolicy(models.TextChoices):
+    STATUTORY = "statutory", _("Statutory rate (ECB rate + 10 points)")
+    CONTRACTUAL = "contractual", _("Contractual rate")
+
+
+class Company(Address):
+    """The creditor: the company whose invoices Relance gets paid."""
+
+    name = models.CharField(_("legal name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True,
+                             validators=[validators.validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
+                             validators=[validators.validate_siret])
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True,
+                                  validators=[validators.validate_vat])
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True,
+                            validators=[validators.validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True,
+                           validators=[validators.validate_bic])
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    payment_terms = models.CharField(
+        _("default payment terms"), max_length=20, default="net:30",
+        help_text=_("net:N, eom45:A, eom45:B or eom:N"))
+    penalty_policy = models.CharField(_("late-penalty policy"), max_length=20,
+                                      choices=PenaltyPolicy.choices,
+                                      default=PenaltyPolicy.STATUTORY)
+    contractual_rate = models.DecimalField(_("contractual penalty rate (%)"), max_digits=6,
+                                           decimal_places=3, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger import validators
+from relance.ledger.models.fields import Address, amount_field
+
+
+class Customer(Address):
+    """A debtor: a company that buys from the creditor on credit."""
+
+    company = models.ForeignKey("ledger.Company", on_delete=models.PROTECT,
+                                related_name="customers")
+    reference = models.CharField(_("reference"), max_length=50)
+    name = models.CharField(_("legal name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True,
+                             validators=[validators.validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
+                             validators=[validators.validate_siret])
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True,
+                                  validators=[validators.validate_vat])
+    language = models.CharField(_("language"), max_length=5, default="fr",
+                                choices=settings.LANGUAGES)
+    segment = models.CharField(_("segment"), max_length=50, blank=True, db_index=True)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"),
+                                                          null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                              null=True, blank=True, related_name="owned_customers",
+                              verbose_name=_("collector"))
+    sales_rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="sold_customers",
+                                  verbose_name=_("sales rep"))
+    credit_limit = amount_field(_("credit limit"), null=True, blank=True, default=None)
+    hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
+    hold_until = models.DateField(_("on hold until"), null=True, blank=True)
+    import_hash = models.BigIntegerField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "reference"],
+                                    name="customer_reference_unique_per_company"),
+        ]
+        indexes = [models.Index(fields=["company", "name"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.reference})"
+
+    def is_on_hold(self, on_date):
+        return bool(self.hold_reason) and (self.hold_until is None or self.hold_until >= on_date)
+
+
+class ContactRole(models.TextChoices):
+    ACCOUNTS_PAYABLE = "accounts_payable", _("Accounts payable")
+    PURCHASING = "purchasing", _("Purchasing")
+    SALES = "sales", _("Sales")
+    MANAGEMENT = "management", _("Management")
+    OTHER = "other", _("Other")
+
+
+class Contact(models.Model):
+    """A person at a customer. Natural key: the customer and the person's name."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=ContactRole.choices,
+                            default=ContactRole.OTHER)
+    preferred = models.BooleanField(_("preferred for reminders"), default=False)
+    email_bounced = models.BooleanField(_("email bounced"), default=False)
+    import_hash = models.BigIntegerField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"],
+                                    name="contact_name_unique_per_customer"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,19 @@
+"""Writing to the timeline. Every service that changes a customer's story calls `record`."""
+from django.utils import timezone
+
+from relance.ledger.models import Event
+
+
+def record(company, type, *, customer=None, invoice=None, actor=None, actor_label="",
+           message="", data=None, at=None):
+    if invoice is not None and customer is None:
+        customer = invoice.customer
+    return Event.objects.create(
+        company=company, customer=customer, invoice=invoice, type=type,
+        at=at or timezone.now(), actor=actor, actor_label=actor_label,
+        message=message, data=data or {})
+
+
+def for_customer(customer, limit=200):
+    return (Event.objects.filter(customer=customer)
+            .select_related("actor", "invoice").order_by("-at", "-id")[:limit])

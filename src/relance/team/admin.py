@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from relance.team.models import User
+
+
+@admin.register(User)
+class RelanceUserAdmin(UserAdmin):
+    list_display = ("email", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("first_name", "last_name", "role", "language", "signature")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"fields": ("email", "role", "password1", "password2")}),)
