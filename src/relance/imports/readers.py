@@ -1,0 +1,178 @@
+"""Opening import files: CSV in the encodings and separators French software writes,
+and Excel workbooks. A reader yields (line number, {field name: cell text}) through a
+column mapping, so every format feeds the same row checks and the same writer.
+"""
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from relance.imports import parsing
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class Problem:
+    """One reason a file cannot be imported, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        column = f", column {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read (empty, wrong encoding, missing columns)."""
+
+    def __init__(self, problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Source:
+    """A readable table with a header, mapped onto schema field names."""
+
+    name = ""
+    columns = ()
+
+    def __init__(self, mapping=None):
+        self.mapping = mapping  # field name -> column name; None maps columns to themselves
+
+    def column_of(self, field_name):
+        if self.mapping is None:
+            return field_name
+        return self.mapping.get(field_name, "")
+
+    def check_columns(self, schema):
+        """Raise FileRejected naming every required field that has no column."""
+        missing = [f for f in schema.required if self.column_of(f) not in self.columns]
+        if missing:
+            names = ", ".join(self.column_of(f) or f for f in missing)
+            raise FileRejected(Problem(self.name, 1, names,
+                                       _("missing required column(s): %(names)s")
+                                       % {"names": names}))
+
+    def _positions(self, schema):
+        index = {column: i for i, column in enumerate(self.columns)}
+        return [(f.name, index[self.column_of(f.name)]) for f in schema.fields
+                if self.column_of(f.name) in index]
+
+
+class CsvSource(Source):
+    def __init__(self, path, name=None, mapping=None, encoding=None, delimiter=None):
+        super().__init__(mapping)
+        self.path = Path(path)
+        self.name = name or self.path.name
+        with open(self.path, "rb") as f:
+            head = f.read(SNIFF_BYTES)
+        if not head.strip():
+            raise FileRejected(Problem(self.name, 0, "", _("the file is empty")))
+        try:
+            self.encoding = encoding or parsing.detect_encoding(head)
+        except parsing.EncodingProblem as exc:
+            line = head[:exc.offset].count(b"\n") + 1
+            raise FileRejected(Problem(self.name, line, "", str(exc))) from None
+        first_line = head.decode(self.encoding, errors="replace").splitlines()[0]
+        self.delimiter = delimiter or parsing.detect_delimiter(first_line)
+        self.columns = [c.strip() for c in next(csv.reader([first_line.lstrip("\ufeff")],
+                                                           delimiter=self.delimiter))]
+
+    def count_lines(self):
+        with open(self.path, "rb") as f:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+    def rows(self, schema):
+        """Yield (line number, {field: text}) for every data line of the file."""
+        positions = self._positions(schema)
+        width = len(self.columns)
+        with open(self.path, encoding=self.encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=self.delimiter)
+            try:
+                next(reader)
+                for cells in reader:
+                    if not cells or (len(cells) == 1 and not cells[0].strip()):
+                        continue
+                    if len(cells) < width:
+                        cells = cells + [""] * (width - len(cells))
+                    yield reader.line_num, {name: cells[i] for name, i in positions}
+            except UnicodeDecodeError:
+                raise FileRejected(self._locate_bad_byte()) from None
+            except csv.Error as exc:
+                raise FileRejected(Problem(self.name, reader.line_num, "",
+                                           _("malformed CSV: %(error)s") % {"error": exc})) from None
+
+
+    def _locate_bad_byte(self):
+        """The decoder reads ahead of the CSV reader, so find the line again in the bytes."""
+        with open(self.path, "rb") as f:
+            for line, raw in enumerate(f, 1):
+                try:
+                    raw.decode(self.encoding)
+                except UnicodeDecodeError as exc:
+                    return Problem(self.name, line, "", _(
+                        "not valid %(encoding)s text (byte 0x%(byte)02x); save the file as "
+                        "UTF-8 or Windows-1252") % {"encoding": self.encoding,
+                                                     "byte": raw[exc.start]})
+        return Problem(self.name, 0, "", _("not valid %(encoding)s text")
+                       % {"encoding": self.encoding})
+
+
+class ExcelSource(Source):
+    """The first sheet of an .xlsx workbook; its first non-empty row is the header."""
+
+    def __init__(self, path, name=None, mapping=None):
+        import openpyxl
+
+        super().__init__(mapping)
+        self.path = Path(path)
+        self.name = name or self.path.name
+        try:
+            self.book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise FileRejected(Problem(self.name, 0, "", _("not a readable Excel file: %(error)s")
+                                       % {"error": exc})) from None
+        self.sheet = self.book.worksheets[0]
+        header = next(self.sheet.iter_rows(max_row=1, values_only=True), None)
+        if not header or all(cell is None for cell in header):
+            raise FileRejected(Problem(self.name, 0, "", _("the file is empty")))
+        self.columns = [_cell_text(c).strip() for c in header]
+
+    def count_lines(self):
+        return self.sheet.max_row or 0
+
+    def rows(self, schema):
+        positions = self._positions(schema)
+        for line, cells in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), 2):
+            texts = [_cell_text(c) for c in cells]
+            if not any(t.strip() for t in texts):
+                continue
+            texts += [""] * (len(self.columns) - len(texts))
+            yield line, {name: texts[i] for name, i in positions}
+
+
+def _cell_text(value):
+    """Excel cells hold typed values; the row checks read text, so write them back."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(round(value, 6)) if value != int(value) else str(int(value))
+    return str(value)
+
+
+def open_source(path, name=None, mapping=None):
+    suffix = Path(name or path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return ExcelSource(path, name, mapping)
+    return CsvSource(path, name, mapping)

@@ -1,0 +1,213 @@
+"""What each importable file holds: its fields, which are required, how each is read.
+
+The field names are those of the ledger files written by gen_ledger.py; a generic CSV or
+Excel file is mapped onto them by a saved column mapping.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relance.imports import parsing
+from relance.ledger import validators
+from relance.ledger.models import ContactRole
+
+ENTITIES = ("customers", "contacts", "invoices", "payments")
+FRANCOPHONE = {"FR", "BE", "CH", "LU", "MC"}
+
+
+def _text(limit):
+    def parse(text):
+        value = text.strip()
+        if len(value) > limit:
+            raise ValueError(_("longer than %(limit)d characters") % {"limit": limit})
+        return value
+    return parse
+
+
+def _library_check(clean):
+    def parse(text):
+        try:
+            return clean(text.strip())
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
+    return parse
+
+
+def _country(text):
+    value = text.strip().upper()
+    if len(value) != 2 or not value.isalpha():
+        raise ValueError(_("not a two-letter country code: %(text)s") % {"text": text})
+    return value
+
+
+def _language(text):
+    value = text.strip().lower()[:2]
+    if value not in ("fr", "en"):
+        raise ValueError(_("language must be fr or en: %(text)s") % {"text": text})
+    return value
+
+
+def _currency(text):
+    value = text.strip().upper()
+    if len(value) != 3 or not value.isalpha():
+        raise ValueError(_("not a three-letter currency code: %(text)s") % {"text": text})
+    return value
+
+
+def _email(text):
+    value = text.strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError(_("not an email address: %(text)s") % {"text": text}) from None
+    return value.lower()
+
+
+def _terms_days(text):
+    value = parsing.parse_int(text)
+    if not 0 <= value <= 365:
+        raise ValueError(_("payment terms must be 0 to 365 days: %(text)s") % {"text": text})
+    return value
+
+
+ROLE_WORDS = {
+    "accounting": ContactRole.ACCOUNTS_PAYABLE, "accounts_payable": ContactRole.ACCOUNTS_PAYABLE,
+    "accounts payable": ContactRole.ACCOUNTS_PAYABLE, "comptabilite": ContactRole.ACCOUNTS_PAYABLE,
+    "comptabilité": ContactRole.ACCOUNTS_PAYABLE, "compta": ContactRole.ACCOUNTS_PAYABLE,
+    "fournisseurs": ContactRole.ACCOUNTS_PAYABLE,
+    "purchasing": ContactRole.PURCHASING, "achats": ContactRole.PURCHASING,
+    "achat": ContactRole.PURCHASING,
+    "sales": ContactRole.SALES, "commercial": ContactRole.SALES, "ventes": ContactRole.SALES,
+    "management": ContactRole.MANAGEMENT, "direction": ContactRole.MANAGEMENT,
+    "other": ContactRole.OTHER, "autre": ContactRole.OTHER, "": ContactRole.OTHER,
+}
+
+
+def _role(text):
+    try:
+        return ROLE_WORDS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(_("unknown contact role: %(text)s") % {"text": text}) from None
+
+
+KIND_WORDS = {"": "invoice", "invoice": "invoice", "facture": "invoice",
+              "credit_note": "credit_note", "credit note": "credit_note", "avoir": "credit_note"}
+
+
+def _kind(text):
+    try:
+        return KIND_WORDS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(_("kind must be invoice or credit note: %(text)s")
+                         % {"text": text}) from None
+
+
+def _positive_amount(text):
+    value = parsing.parse_amount(text)
+    if value == 0:
+        raise ValueError(_("amount must be greater than zero: %(text)s") % {"text": text})
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    parse: Callable[[str], object]
+    required: bool = False
+    default: object = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    entity: str
+    label: str
+    key: str
+    fields: tuple = field(default_factory=tuple)
+
+    @property
+    def required(self):
+        return [f.name for f in self.fields if f.required]
+
+    def field(self, name):
+        return next(f for f in self.fields if f.name == name)
+
+
+L = gettext_lazy
+SCHEMAS = {
+    "customers": Schema("customers", L("Customers"), "customer_ref", (
+        Field("customer_ref", L("Customer reference"), _text(50), required=True),
+        Field("name", L("Legal name"), _text(200), required=True),
+        Field("siren", L("SIREN"), _library_check(validators.clean_siren)),
+        Field("siret", L("SIRET"), _library_check(validators.clean_siret)),
+        Field("vat_number", L("VAT number"), _library_check(validators.clean_vat)),
+        Field("country", L("Country"), _country, default="FR"),
+        Field("language", L("Language"), _language, default=None),
+        Field("payment_terms_days", L("Payment terms (days)"), _terms_days, default=None),
+        Field("segment", L("Segment"), _text(50)),
+        Field("address_line1", L("Address"), _text(200)),
+        Field("address_line2", L("Address (continued)"), _text(200)),
+        Field("postal_code", L("Postal code"), _text(20)),
+        Field("city", L("City"), _text(100)),
+        Field("credit_limit", L("Credit limit"), parsing.parse_amount, default=None),
+    )),
+    "contacts": Schema("contacts", L("Contacts"), "name", (
+        Field("customer_ref", L("Customer reference"), _text(50), required=True),
+        Field("name", L("Name"), _text(200), required=True),
+        Field("email", L("Email"), _email),
+        Field("phone", L("Phone"), _text(40)),
+        Field("role", L("Role"), _role, default=ContactRole.OTHER),
+        Field("preferred", L("Preferred for reminders"), parsing.parse_flag, default=False),
+    )),
+    "invoices": Schema("invoices", L("Invoices"), "number", (
+        Field("number", L("Invoice number"), _text(50), required=True),
+        Field("customer_ref", L("Customer reference"), _text(50), required=True),
+        Field("issue_date", L("Issue date"), parsing.parse_date, required=True),
+        Field("due_date", L("Due date"), parsing.parse_date, required=True),
+        Field("currency", L("Currency"), _currency, default="EUR"),
+        Field("amount_excl_tax", L("Amount excl. tax"), parsing.parse_amount, default=None),
+        Field("vat", L("VAT"), parsing.parse_amount, default=None),
+        Field("amount_total", L("Amount incl. tax"), parsing.parse_amount, required=True),
+        Field("disputed", L("Disputed"), parsing.parse_flag, default=False),
+        Field("kind", L("Kind (invoice / credit note)"), _kind, default="invoice"),
+        Field("po_number", L("Purchase order"), _text(50)),
+    )),
+    "payments": Schema("payments", L("Payments"), "payment_ref", (
+        Field("payment_ref", L("Payment reference"), _text(60), required=True),
+        Field("customer_ref", L("Customer reference"), _text(50), required=True),
+        Field("invoice_number", L("Invoice number"), _text(50)),
+        Field("date", L("Date"), parsing.parse_date, required=True),
+        Field("amount", L("Amount"), _positive_amount, required=True),
+        Field("currency", L("Currency"), _currency, default="EUR"),
+        Field("method", L("Method"), _text(20)),
+    )),
+}
+
+
+def clean_row(schema, raw):
+    """Read one row (field name -> cell text) into values; return (values, problems).
+
+    A missing or blank optional cell takes the field's default; a blank required cell is
+    a problem. Problems are (field name, message) pairs.
+    """
+    values, problems = {}, []
+    for f in schema.fields:
+        text = raw.get(f.name)
+        if text is None or not text.strip():
+            if f.required:
+                problems.append((f.name, _("required value is missing")))
+            values[f.name] = f.default
+            continue
+        try:
+            values[f.name] = f.parse(text)
+        except ValueError as exc:
+            problems.append((f.name, str(exc)))
+    return values, problems
+
+
+def default_language(country):
+    return "fr" if country in FRANCOPHONE else "en"

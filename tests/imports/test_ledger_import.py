@@ -1,0 +1,188 @@
+"""`relance import ledger DIR`: a small ledger of three customers, imported, re-imported,
+changed, and a corpus of broken files that must each be reported and import nothing."""
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from relance.cases.models import Dispute
+from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
+
+CORPUS = Path(__file__).parent / "corpus"
+GEN_LEDGER = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_ledger.py"
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(directory):
+    out = StringIO()
+    call_command("import", "ledger", str(directory), "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def rejected(directory, capsys):
+    """Import a broken folder; return the problems printed, after checking nothing changed."""
+    before = table_sizes()
+    with pytest.raises(CommandError, match="nothing was imported") as error:
+        run_import(directory)
+    assert table_sizes() == before
+    return capsys.readouterr().err + str(error.value)
+
+
+def table_sizes():
+    return [model.objects.count() for model in (Customer, Contact, Invoice, Payment,
+                                                Allocation, Dispute)]
+
+
+def test_a_first_import_creates_the_ledger_in_a_default_company():
+    counts = run_import(CORPUS / "valid")
+
+    assert counts == {
+        "customers": {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0},
+        "contacts": {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0},
+        "invoices": {"created": 4, "updated": 0, "unchanged": 0, "rejected": 0},
+        "payments": {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0},
+    }
+    company = Company.objects.get()
+    assert Customer.objects.get(reference="C003").language == "en"  # German, no language given
+    assert Contact.objects.get(name="Claire Durand").role == "accounts_payable"
+    assert Event.objects.filter(company=company, type="import.completed").count() == 1
+
+
+def test_payments_settle_their_invoices_and_leave_the_rest_open():
+    run_import(CORPUS / "valid")
+
+    paid = Invoice.objects.get(number="F2026-0001")
+    partly = Invoice.objects.get(number="F2026-0002")
+    assert (paid.status, paid.open_amount, str(paid.paid_on)) == ("paid", 0, "2026-10-05")
+    assert (partly.status, partly.open_amount, partly.paid_on) == ("open", Decimal("300.00"),
+                                                                   None)
+    on_account = Payment.objects.get(reference="P0003")
+    assert on_account.unapplied_amount == Decimal("50.00")  # no invoice named: unapplied cash
+
+
+def test_a_disputed_invoice_opens_one_dispute_on_its_timeline():
+    run_import(CORPUS / "valid")
+    run_import(CORPUS / "valid")
+
+    invoice = Invoice.objects.get(number="F2026-0003")
+    assert Dispute.objects.filter(invoice=invoice, status="open").count() == 1
+    assert list(invoice.events.values_list("type", flat=True)) == ["dispute.opened"]
+
+
+def test_reimporting_the_same_files_changes_nothing():
+    run_import(CORPUS / "valid")
+    before = table_sizes()
+
+    counts = run_import(CORPUS / "valid")
+
+    assert all(c["created"] == c["updated"] == c["rejected"] == 0 for c in counts.values())
+    assert [c["unchanged"] for c in counts.values()] == [3, 3, 4, 3]
+    assert table_sizes() == before
+
+
+def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path):
+    run_import(CORPUS / "valid")
+    changed = tmp_path / "ledger"
+    shutil.copytree(CORPUS / "valid", changed)
+    invoices = changed / "invoices.csv"
+    invoices.write_text(invoices.read_text().replace("500.00,100.00,600.00",
+                                                     "550.00,110.00,660.00"))
+
+    counts = run_import(changed)
+
+    assert counts["invoices"] == {"created": 0, "updated": 1, "unchanged": 3, "rejected": 0}
+    invoice = Invoice.objects.get(number="F2026-0002")
+    assert (invoice.amount_total, invoice.open_amount) == (Decimal("660.00"),
+                                                           Decimal("360.00"))
+    event = invoice.events.get(type="invoice.amount_changed")
+    assert event.data == {"old": "600.00", "new": "660.00"}
+
+
+def test_a_windows_1252_export_with_semicolons_and_decimal_commas_imports():
+    counts = run_import(CORPUS / "windows_1252")
+
+    assert counts["invoices"]["created"] == 2 and counts["payments"]["created"] == 1
+    customer = Customer.objects.get(reference="C001")
+    assert customer.name == "Société Française d'Équipement SARL"
+    invoice = Invoice.objects.get(number="F-ÉTÉ-01")
+    assert (invoice.amount_excl_tax, invoice.amount_total) == (Decimal("1234.50"),
+                                                               Decimal("1481.40"))
+    assert str(invoice.due_date) == "2026-10-01"
+    assert Invoice.objects.get(number="F-02").open_amount == Decimal("6000.00")
+
+
+BROKEN = [
+    ("missing_column", "invoices.csv, line 1, column issue_date: missing required column"),
+    ("unknown_customer", "invoices.csv, line 3, column customer_ref: unknown customer "
+                         "reference: C999"),
+    ("duplicate_number", "invoices.csv, line 6, column number: F2026-0002 appears twice in "
+                         "the file (first on line 3)"),
+    ("negative_amount", "invoices.csv, line 3, column amount_total: negative amount: -600.00"),
+    ("non_numeric_amount", "invoices.csv, line 3, column amount_total: not a number: "
+                           "six cents"),
+    ("impossible_date", "invoices.csv, line 3, column issue_date: impossible date: 2026-02-30"),
+    ("due_before_issue", "invoices.csv, line 3, column due_date: due date 2026-10-01 is "
+                         "before the issue date 2026-10-31"),
+    ("invalid_siren", "customers.csv, line 3, column siren: 443061842 is not a valid SIREN"),
+    ("mixed_encoding", "customers.csv, line 5: mixed encodings"),
+    ("empty_file", "customers.csv: the file is empty"),
+]
+
+
+@pytest.mark.parametrize("case, problem", BROKEN, ids=[case for case, _ in BROKEN])
+def test_a_broken_file_is_reported_precisely_and_imports_nothing(case, problem, capsys):
+    run_import(CORPUS / "valid")  # the broken files must not disturb existing data either
+
+    printed = rejected(CORPUS / case, capsys)
+
+    assert problem in printed.replace("\n", " ").replace(str(CORPUS / case) + "/", "")
+
+
+def test_every_bad_row_is_reported_not_only_the_first(tmp_path, capsys):
+    folder = tmp_path / "bad"
+    shutil.copytree(CORPUS / "valid", folder)
+    invoices = folder / "invoices.csv"
+    invoices.write_text(invoices.read_text().replace("2026-10-01,2026-10-31", "2026-10-01,x")
+                        .replace(",C002,", ",C404,"))
+
+    printed = rejected(folder, capsys)
+
+    assert "line 3, column due_date: not a date" in printed
+    assert "line 4, column customer_ref: unknown customer reference: C404" in printed
+
+
+def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, capsys):
+    folder = tmp_path / "large"
+    subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", "20000"],
+                   check=True)
+    invoices = folder / "invoices.csv"
+    lines = invoices.read_text().count("\n")
+    with invoices.open("a") as f:
+        f.write("F2026-LAST,C0000001,2026-11-01,2026-12-01,EUR,10.00,2.00,12.00,maybe\n")
+
+    printed = rejected(folder, capsys)
+
+    assert f"invoices.csv, line {lines + 1}, column disputed: not yes or no: maybe" in printed
+    assert "1 problem(s) found" in printed  # that line, and only that line
+    assert Invoice.objects.count() == 0
+
+
+def test_a_non_utf8_byte_deep_in_a_utf8_file_is_located(tmp_path, capsys):
+    folder = tmp_path / "late-byte"
+    subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", "20000"],
+                   check=True)
+    customers = folder / "customers.csv"
+    lines = customers.read_bytes().count(b"\n")
+    with customers.open("ab") as f:
+        f.write(b"C9999999,Soci\xe9t\xe9 Tardive SAS,,BE,fr,30,sme\n")
+
+    printed = rejected(folder, capsys)
+
+    assert f"customers.csv, line {lines + 1}: not valid utf-8 text (byte 0xe9)" in printed
