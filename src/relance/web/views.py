@@ -1,5 +1,0 @@
-from django.shortcuts import redirect
-
-
-def home(request):
-    return redirect("web:home")
