@@ -12,7 +12,7 @@ from django.urls import reverse
 from relance.ledger import timeline
 from relance.ledger.models import Company, Contact, ContactRole, Customer
 from relance.team.models import User
-from tests.web.ledger_builders import dispute, invoice, paid_invoice
+from tests.web.ledger_builders import days_ago, dispute, invoice, paid_invoice
 
 
 @pytest.fixture
@@ -161,3 +161,15 @@ def test_an_unknown_customer_is_a_404(client_of, world):
 
 def test_home_leads_to_the_customer_list(client_of):
     assert client_of.get(reverse("web:home"))["Location"] == reverse("web:customers")
+
+
+def test_only_a_hold_still_running_shows_in_the_list(client_of, world):
+    Customer.objects.filter(pk=world["late"].pk).update(hold_reason="Negotiating",
+                                                        hold_until=days_ago(-5))
+    Customer.objects.filter(pk=world["good"].pk).update(hold_reason="Old hold",
+                                                        hold_until=days_ago(5))
+
+    customers = client_of.get(reverse("web:customers")).context["page"].object_list
+
+    assert {c.name: c.on_hold for c in customers} == {
+        "Bon Payeur SA": False, "Litigieux SARL": False, "Retard & Fils": True}

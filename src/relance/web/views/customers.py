@@ -56,6 +56,7 @@ def _attach_totals(customers, today):
         row = totals.get(customer.pk, {})
         customer.balance = row.get("balance") or queries.ZERO
         customer.overdue = row.get("overdue") or queries.ZERO
+        customer.on_hold = customer.is_on_hold(today)
         oldest = row.get("oldest_due")
         customer.oldest_days_late = aging.days_late(oldest, today) if oldest else None
 
