@@ -1,0 +1,32 @@
+"""Shared test fixtures. Session-wide machinery lives in tests/plugins/:
+
+- environment.py (loaded with `-p`, see its docstring): RELANCE_HOME in a temporary
+  folder, `--db=sqlite|postgres` with a throwaway PostgreSQL server;
+- ci_guard.py: with CI=true, any skipped test fails the run;
+- smtp.py: the `smtp_server` fixture (aiosmtpd on loopback);
+- browser.py: `browser`, `page`, `web_user`, `logged_in_page` (Playwright + Chromium).
+"""
+import pytest
+
+pytest_plugins = [
+    "pytester",
+    "tests.plugins.ci_guard",
+    "tests.plugins.smtp",
+    "tests.plugins.browser",
+]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def files_outside_the_repository(request, tmp_path_factory):
+    """Generated files never land in the repository's var/.
+
+    With the environment plugin RELANCE_HOME already is a temporary folder; a bare
+    `pytest` run without it still gets temporary MEDIA_ROOT and STATIC_ROOT.
+    """
+    if request.config.pluginmanager.has_plugin("tests.plugins.environment"):
+        return
+    from django.conf import settings
+
+    home = tmp_path_factory.mktemp("relance-home")
+    settings.MEDIA_ROOT = home / "files"
+    settings.STATIC_ROOT = home / "static"
