@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from relance.cases.models import Dispute
 from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
@@ -18,6 +19,13 @@ CORPUS = Path(__file__).parent / "corpus"
 GEN_LEDGER = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_ledger.py"
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The problems are checked in English; the product speaks French by default."""
+    with translation.override("en"):
+        yield
 
 
 def run_import(directory):

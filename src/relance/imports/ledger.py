@@ -16,18 +16,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
 from relance.imports.readers import FileRejected, Problem
-from relance.imports.writer import TableWriter, max_id, row_hash
+from relance.imports.writer import Pending, TableWriter, bulk_load, row_hash
 from relance.ledger import balances, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
 MAX_PROBLEMS = 10_000
+IMPORT_CACHE_KIB = 256 * 1024
 TOLERANCE = Decimal("0.01")
 
 
@@ -75,6 +76,7 @@ def import_sources(company, sources, *, actor=None, progress=None):
     run = _Run(company, actor, progress)
     try:
         with transaction.atomic():
+            _widen_sqlite_cache()
             for entity in schemas.ENTITIES:
                 if entity in sources:
                     run.import_entity(entity, sources[entity])
@@ -90,6 +92,47 @@ def import_sources(company, sources, *, actor=None, progress=None):
     return run.report
 
 
+def _widen_sqlite_cache():
+    """A large import rewrites big indexes: give SQLite's page cache room for them."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+
+class _Allocator:
+    """Applies each new or changed payment to the invoice its row names, up to what
+    remains open on it, as each batch of payments is written."""
+
+    def __init__(self, company, invoices):
+        self.company = company
+        self.invoices = invoices
+        self.applied = defaultdict(Decimal)  # invoice id -> allocated in this import
+        self.payment_ids = []
+        self.writer = TableWriter(Allocation, ["invoice", "payment", "amount", "date"])
+
+    def allocate(self, creates, updates):
+        rows = [row[1:] for row in updates] + creates  # updates start with the id
+        references = [row[2] for row in rows]
+        ids = dict(Payment.objects.filter(company=self.company, reference__in=references)
+                   .values_list("reference", "id"))
+        Allocation.objects.filter(payment_id__in=[pk for pk, *_r in updates]).delete()
+        self.payment_ids.extend(ids.values())
+        allocations = []
+        for row in rows:
+            number = row[9]
+            if number:
+                invoice_id, _customer, total = self.invoices[number][:3]
+                share = min(row[5], _decimal(total) - self.applied[invoice_id])
+                if share > 0:
+                    self.applied[invoice_id] += share
+                    allocations.append((invoice_id, ids[row[2]], share, row[3]))
+        self.writer.insert(allocations)
+
+    def refresh(self):
+        balances.refresh_invoices(list(self.applied))
+        balances.refresh_payments(self.payment_ids)
+
+
 class _Run:
     def __init__(self, company, actor, progress):
         self.company = company
@@ -97,7 +140,7 @@ class _Run:
         self.progress = progress or (lambda entity, done: None)
         self.report = Report()
         self.customer_ids = None
-        self.invoices = None  # number -> [id, customer_id, amount_total, kind, digest]
+        self.invoices = None  # number -> (id, customer_id, amount_total)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
         self.file_customers = set()
@@ -116,11 +159,13 @@ class _Run:
     # -- shared row handling -------------------------------------------------------
 
     def _clean_rows(self, source, schema, counts, check=None, remember=None):
-        """Yield (line, values) of the good rows; report the bad ones and duplicates.
+        """Yield (values, fingerprint of the cells) of the good rows; report the bad ones
+        and the duplicates.
 
         `remember(natural key)` sees every row's key, good or bad."""
         seen = {}
         key = schema.key
+        names = [f.name for f in schema.fields]
         for done, (line, raw) in enumerate(source.rows(schema), 1):
             values, problems = schemas.clean_row(schema, raw)
             if remember and values.get(key):
@@ -140,7 +185,7 @@ class _Run:
                     self.report.add_problem(
                         Problem(source.name, line, source.column_of(name), message))
             else:
-                yield line, values
+                yield values, row_hash([raw.get(name) or "" for name in names])
             if done % 10_000 == 0:
                 self.progress(schema.entity, done)
 
@@ -163,17 +208,8 @@ class _Run:
                      % {"ref": values["customer_ref"]})]
         return []
 
-    @staticmethod
-    def _sort(counts, known, digest, row, creates, updates):
-        """File a good row as created, updated or unchanged against `known` (id, digest)."""
-        if known is None:
-            creates.append(row)
-            counts.created += 1
-        elif known[1] != digest:
-            updates.append((known[0], *row))
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+    def _pending(self, model, fields, counts, after_flush=None):
+        return Pending(TableWriter(model, fields), counts, lambda: self.report.ok, after_flush)
 
     # -- customers -----------------------------------------------------------------
 
@@ -185,21 +221,17 @@ class _Run:
     def _import_customers(self, source, schema, counts):
         existing = {ref: (pk, digest) for ref, pk, digest in Customer.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
-        writer = TableWriter(Customer, self.CUSTOMER_FIELDS)
-        creates, updates = [], []
+        pending = self._pending(Customer, self.CUSTOMER_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add)
-        for _line, v in rows:
-            v["language"] = v["language"] or schemas.default_language(v["country"])
-            row = [self.company.pk, v["customer_ref"], v["name"], v["siren"], v["siret"],
-                   v["vat_number"], v["country"], v["language"], v["payment_terms_days"],
-                   v["segment"], v["address_line1"], v["address_line2"], v["postal_code"],
-                   v["city"], v["credit_limit"]]
-            digest = row_hash(row[1:])
-            self._sort(counts, existing.get(v["customer_ref"]), digest, row + [digest],
-                       creates, updates)
-        if self.report.ok:
-            writer.insert(creates)
-            writer.update(updates)
+        with bulk_load(Customer, source.count_lines(), len(existing)):
+            for v, digest in rows:
+                v["language"] = v["language"] or schemas.default_language(v["country"])
+                pending.add(existing.get(v["customer_ref"]), digest, [
+                    self.company.pk, v["customer_ref"], v["name"], v["siren"], v["siret"],
+                    v["vat_number"], v["country"], v["language"], v["payment_terms_days"],
+                    v["segment"], v["address_line1"], v["address_line2"], v["postal_code"],
+                    v["city"], v["credit_limit"], digest])
+            pending.flush()
         self.customer_ids = None  # reload with the new ones on first use
 
     # -- contacts ------------------------------------------------------------------
@@ -210,17 +242,14 @@ class _Run:
         existing = {(cid, name): (pk, digest) for cid, name, pk, digest in Contact.objects
                     .filter(customer__company=self.company)
                     .values_list("customer_id", "name", "id", "import_hash")}
-        writer = TableWriter(Contact, self.CONTACT_FIELDS)
-        creates, updates = [], []
-        for _line, v in self._clean_rows(source, schema, counts, self._unknown_customer):
-            customer_id = self._customer_id(v)
-            row = [customer_id, v["name"], v["email"], v["phone"], v["role"], v["preferred"]]
-            digest = row_hash(row[1:])
-            self._sort(counts, existing.get((customer_id, v["name"])), digest, row + [digest],
-                       creates, updates)
-        if self.report.ok:
-            writer.insert(creates)
-            writer.update(updates)
+        pending = self._pending(Contact, self.CONTACT_FIELDS, counts)
+        with bulk_load(Contact, source.count_lines(), len(existing)):
+            for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer):
+                customer_id = self._customer_id(v)
+                pending.add(existing.get((customer_id, v["name"])), digest, [
+                    customer_id, v["name"], v["email"], v["phone"], v["role"], v["preferred"],
+                    digest])
+            pending.flush()
 
     # -- invoices ------------------------------------------------------------------
 
@@ -228,14 +257,23 @@ class _Run:
                       "currency", "amount_excl_tax", "vat", "amount_total", "po_number",
                       "import_hash", "open_amount"]
 
-    def _load_invoices(self):
+    def _load_invoices(self, with_digest=False):
+        """number -> (id, customer id, total[, fingerprint]), read without the ORM's
+        per-value converters (a million rows); totals are converted when used."""
+        digest = ", import_hash" if with_digest else ""
+        sql = (f"SELECT number, id, customer_id, amount_total{digest} "
+               f"FROM {Invoice._meta.db_table} WHERE company_id = %s")
+        invoices = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.company.pk])
+            while rows := cursor.fetchmany(20_000):
+                for number, *rest in rows:
+                    invoices[number] = tuple(rest)
+        return invoices
+
+    def _invoices(self):
         if self.invoices is None:
-            self.invoices = {
-                number: [pk, cid, total, kind, digest]
-                for number, pk, cid, total, kind, digest in Invoice.objects
-                .filter(company=self.company)
-                .values_list("number", "id", "customer_id", "amount_total", "kind",
-                             "import_hash").iterator(chunk_size=20_000)}
+            self.invoices = self._load_invoices()
         return self.invoices
 
     def _check_invoice(self, v):
@@ -252,77 +290,60 @@ class _Run:
         return problems
 
     def _import_invoices(self, source, schema, counts):
-        existing = self._load_invoices()
-        before = max_id(Invoice)
-        writer = TableWriter(Invoice, self.INVOICE_FIELDS)
-        creates, updates, disputed = [], [], []
+        existing = self._load_invoices(with_digest=True)
+        changed, disputed = [], []
+        pending = self._pending(Invoice, self.INVOICE_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, self._check_invoice,
                                 remember=self.file_invoices.add)
-        for _line, v in rows:
-            ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else v["amount_total"]
-            vat = v["vat"] if v["vat"] is not None else v["amount_total"] - ht
-            row = [self.company.pk, self._customer_id(v), v["kind"], v["number"],
-                   v["issue_date"], v["due_date"], v["currency"], ht, vat, v["amount_total"],
-                   v["po_number"]]
-            digest = row_hash(row[1:] + [v["disputed"]])
-            known = existing.get(v["number"])
-            self._sort(counts, known and (known[0], known[4]), digest,
-                       row + [digest, v["amount_total"]], creates, updates)
-            if v["disputed"] and (known is None or known[4] != digest):
-                disputed.append(v["number"])
-        if not self.report.ok:
-            return
-        writer.insert(creates)
-        writer.update(updates)  # the open amount of an update is recomputed below
-        self._after_invoice_updates(updates, existing)
-        self._register_new_invoices(before)
-        self._open_disputes(disputed)
-        self.progress("invoices", counts.created + counts.updated + counts.unchanged)
+        with bulk_load(Invoice, source.count_lines(), len(existing)):
+            for v, digest in rows:
+                number, total = v["number"], v["amount_total"]
+                ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
+                vat = v["vat"] if v["vat"] is not None else total - ht
+                known = existing.get(number)
+                customer_id = self._customer_id(v)
+                pending.add(known and (known[0], known[3]), digest, [
+                    self.company.pk, customer_id, v["kind"], number, v["issue_date"],
+                    v["due_date"], v["currency"], ht, vat, total, v["po_number"], digest, total])
+                if known and known[3] != digest:
+                    changed.append((known[0], customer_id, _decimal(known[2]), total))
+                if v["disputed"] and (known is None or known[3] != digest):
+                    disputed.append(number)
+            pending.flush()
+        del existing
+        if self.report.ok:
+            self._after_invoice_updates(changed)
+            self.invoices = self._load_invoices()
+            self._open_disputes(disputed)
 
-    def _after_invoice_updates(self, updates, existing):
-        """Recompute the open amounts of updated invoices from their allocations, and put
-        each amount change on the invoice's timeline."""
-        if not updates:
-            return
-        by_id = {u[0]: u for u in updates}
-        old_totals = {e[0]: e[2] for e in existing.values() if e[0] in by_id}
-        balances.refresh_invoices(list(by_id))
-        events = []
-        for pk, update in by_id.items():
-            new_total, customer_id = update[10], update[2]
-            if old_totals.get(pk) != new_total:
-                events.append(Event(
-                    company=self.company, customer_id=customer_id, invoice_id=pk,
-                    type="invoice.amount_changed", at=timezone.now(), actor=self.actor,
-                    actor_label="import",
-                    message=_("Amount changed from %(old)s to %(new)s by an import")
-                    % {"old": old_totals.get(pk), "new": new_total},
-                    data={"old": str(old_totals.get(pk)), "new": str(new_total)}))
-            existing[update[4]][1:4] = [customer_id, new_total, update[3]]
-        Event.objects.bulk_create(events, batch_size=2_000)
-
-    def _register_new_invoices(self, before):
-        for number, pk, cid, total, kind in (
-                Invoice.objects.filter(company=self.company, id__gt=before)
-                .values_list("number", "id", "customer_id", "amount_total", "kind")
-                .iterator(chunk_size=20_000)):
-            self.invoices[number] = [pk, cid, total, kind, None]
+    def _after_invoice_updates(self, changed):
+        """An update rewrote the open amount: recompute it from the allocations; an
+        amount change goes on the invoice's timeline."""
+        balances.refresh_invoices([pk for pk, *_rest in changed])
+        now = timezone.now()
+        Event.objects.bulk_create([
+            Event(company=self.company, customer_id=customer_id, invoice_id=pk,
+                  type="invoice.amount_changed", at=now, actor=self.actor,
+                  actor_label="import",
+                  message=_("Amount changed from %(old)s to %(new)s by an import")
+                  % {"old": old, "new": new}, data={"old": str(old), "new": str(new)})
+            for pk, customer_id, old, new in changed if old != new], batch_size=2_000)
 
     def _open_disputes(self, numbers):
-        ids = {self.invoices[n][0]: n for n in numbers}
-        already = set(Dispute.objects.filter(invoice_id__in=ids, status=DisputeStatus.OPEN)
+        targets = {self.invoices[n][0]: self.invoices[n][1] for n in numbers}
+        already = set(Dispute.objects.filter(invoice_id__in=targets, status=DisputeStatus.OPEN)
                       .values_list("invoice_id", flat=True))
-        today = timezone.localdate()
-        new = [Dispute(invoice_id=pk, reason=DisputeReason.OTHER, opened_on=today,
-                       comment=_("Marked as disputed in an imported file"))
-               for pk in ids if pk not in already]
-        Dispute.objects.bulk_create(new, batch_size=2_000)
+        today, now = timezone.localdate(), timezone.now()
+        new = [pk for pk in targets if pk not in already]
+        Dispute.objects.bulk_create([
+            Dispute(invoice_id=pk, reason=DisputeReason.OTHER, opened_on=today,
+                    comment=_("Marked as disputed in an imported file")) for pk in new],
+            batch_size=2_000)
         Event.objects.bulk_create([
-            Event(company=self.company, customer_id=self.invoices[ids[d.invoice_id]][1],
-                  invoice_id=d.invoice_id, type="dispute.opened", at=timezone.now(),
-                  actor=self.actor, actor_label="import",
+            Event(company=self.company, customer_id=targets[pk], invoice_id=pk,
+                  type="dispute.opened", at=now, actor=self.actor, actor_label="import",
                   message=_("Dispute opened: the imported file marks the invoice disputed"))
-            for d in new], batch_size=2_000)
+            for pk in new], batch_size=2_000)
 
     # -- payments ------------------------------------------------------------------
 
@@ -333,7 +354,7 @@ class _Run:
         problems = self._unknown_customer(v)
         number = v["invoice_number"]
         if number and not problems:
-            invoice = self._load_invoices().get(number)
+            invoice = self._invoices().get(number)
             if invoice is None and number in self.file_invoices:
                 return problems  # a row of this import's invoices file, itself rejected
             if invoice is None:
@@ -347,44 +368,18 @@ class _Run:
     def _import_payments(self, source, schema, counts):
         existing = {ref: (pk, digest) for ref, pk, digest in Payment.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
-        before = max_id(Payment)
-        writer = TableWriter(Payment, self.PAYMENT_FIELDS)
-        creates, updates, targets = [], [], {}
-        for _line, v in self._clean_rows(source, schema, counts, self._check_payment):
-            row = [self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
-                   v["currency"], v["amount"], v["method"]]
-            digest = row_hash(row[1:] + [v["invoice_number"]])
-            n_before = len(creates) + len(updates)
-            self._sort(counts, existing.get(v["payment_ref"]), digest,
-                       row + [digest, v["amount"]], creates, updates)
-            if len(creates) + len(updates) > n_before:
-                targets[v["payment_ref"]] = (v["invoice_number"], v["amount"], v["date"])
-        if not self.report.ok:
-            return
-        writer.insert(creates)
-        writer.update(updates)
-        self._allocate(targets, [u[0] for u in updates], before)
-
-    def _allocate(self, targets, updated_ids, before):
-        """Apply each new or changed payment to its invoice, up to what remains open."""
-        Allocation.objects.filter(payment_id__in=updated_ids).delete()
-        payment_ids = dict(Payment.objects.filter(company=self.company, id__gt=before)
-                           .values_list("reference", "id"))
-        payment_ids.update(Payment.objects.filter(id__in=updated_ids)
-                           .values_list("reference", "id"))
-        applied = defaultdict(lambda: 0)
-        rows = []
-        for reference, (number, amount, date) in targets.items():
-            if not number:
-                continue
-            invoice_id, _cid, total = self.invoices[number][:3]
-            share = min(amount, total - applied[invoice_id])
-            if share > 0:
-                applied[invoice_id] += share
-                rows.append((invoice_id, payment_ids[reference], share, date))
-        TableWriter(Allocation, ["invoice", "payment", "amount", "date"]).insert(rows)
-        balances.refresh_invoices(list(applied))
-        balances.refresh_payments(list(payment_ids.values()))
+        allocator = _Allocator(self.company, self._invoices())
+        pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, allocator.allocate)
+        with bulk_load(Payment, source.count_lines(), len(existing)), \
+                bulk_load(Allocation, source.count_lines(), len(existing)):
+            for v, digest in self._clean_rows(source, schema, counts, self._check_payment):
+                pending.add(existing.get(v["payment_ref"]), digest, [
+                    self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
+                    v["currency"], v["amount"], v["method"], digest, v["amount"],
+                    v["invoice_number"]])
+            pending.flush()
+        if self.report.ok:
+            allocator.refresh()
 
     def record_completion(self, sources):
         summary = {entity: c.as_dict() for entity, c in self.report.counts.items()}
@@ -394,3 +389,7 @@ class _Run:
                         message=_("Import of %(files)s") % {"files": ", ".join(files.values())},
                         data={"files": files, "counts": summary})
 
+
+def _decimal(value):
+    """SQLite hands numeric columns back as float or int; PostgreSQL as Decimal."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)

@@ -13,10 +13,21 @@ from django.utils.translation import gettext as _
 _SPACES = str.maketrans("", "", " \u00a0\u202f\t'")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _CURRENCY_MARKS = ("€", "EUR", "eur")
+CENT = Decimal("0.01")
 
 
 def parse_decimal(text):
     """'1 234,56', '1234.56', '1.234,56', '-12,5 €' -> Decimal. Empty -> ValueError."""
+    try:
+        value = Decimal(text)  # the common case, '1234.56', without the work below
+    except InvalidOperation:
+        value = _parse_formatted(text)
+    if not value.is_finite():
+        raise ValueError(_("not a number: %(text)s") % {"text": text})
+    return value
+
+
+def _parse_formatted(text):
     raw = text.strip()
     for mark in _CURRENCY_MARKS:
         raw = raw.removesuffix(mark).strip()
@@ -25,12 +36,9 @@ def parse_decimal(text):
         # With a decimal comma, dots can only be thousands separators (1.234,56).
         compact = compact.replace(".", "").replace(",", ".")
     try:
-        value = Decimal(compact)
+        return Decimal(compact)
     except InvalidOperation:
         raise ValueError(_("not a number: %(text)s") % {"text": text}) from None
-    if not value.is_finite():
-        raise ValueError(_("not a number: %(text)s") % {"text": text})
-    return value
 
 
 def parse_amount(text):
@@ -38,9 +46,10 @@ def parse_amount(text):
     value = parse_decimal(text)
     if value < 0:
         raise ValueError(_("negative amount: %(text)s") % {"text": text})
-    if value != value.quantize(Decimal("0.01")):
+    rounded = value.quantize(CENT)
+    if rounded != value:
         raise ValueError(_("more than two decimals: %(text)s") % {"text": text})
-    return value.quantize(Decimal("0.01"))
+    return rounded
 
 
 def parse_date(text):

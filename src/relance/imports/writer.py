@@ -11,11 +11,12 @@ from django.db import connection
 from django.utils import timezone
 
 BATCH = 5_000
+BULK_FROM = 50_000
 
 
-def row_hash(values):
-    """A stable 64-bit fingerprint of a row's imported values, to tell unchanged rows."""
-    text = "\x1f".join("" if v is None else str(v) for v in values)
+def row_hash(texts):
+    """A stable 64-bit fingerprint of a row's cells, to tell unchanged rows."""
+    text = "\x1f".join(texts)
     digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -39,12 +40,16 @@ class TableWriter:
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE id = %s"
 
     def insert(self, rows):
-        defaults = self.defaults
-        self._executemany(self.insert_sql, [tuple(row) + defaults for row in rows])
+        """rows: sequences starting with the values of the writer's fields; what follows
+        them is the caller's and is not written."""
+        defaults, width = self.defaults, len(self.fields)
+        self._executemany(self.insert_sql, [tuple(row[:width]) + defaults for row in rows])
 
     def update(self, rows_with_id):
         """rows_with_id: (id, values...) tuples; updates only the writer's fields."""
-        self._executemany(self.update_sql, [tuple(row[1:]) + (row[0],) for row in rows_with_id])
+        end = len(self.fields) + 1
+        self._executemany(self.update_sql, [tuple(row[1:end]) + (row[0],)
+                                            for row in rows_with_id])
 
     def _executemany(self, sql, params):
         if not params:
@@ -52,6 +57,74 @@ class TableWriter:
         with connection.cursor() as cursor:
             for start in range(0, len(params), BATCH):
                 cursor.executemany(sql, params[start:start + BATCH])
+
+
+class Pending:
+    """Rows waiting to be written, sorted into created / updated / unchanged.
+
+    Rows are written every BATCH rows so memory stays flat on a million-row file, but
+    only while `writable()` holds: once a row is rejected the import will roll back, so
+    the rest of the file is only checked.
+    """
+
+    def __init__(self, writer, counts, writable, after_flush=None):
+        self.writer = writer
+        self.counts = counts
+        self.writable = writable
+        self.after_flush = after_flush or (lambda creates, updates: None)
+        self.creates, self.updates = [], []
+
+    def add(self, known, digest, row):
+        """`known` is (id, fingerprint) of the stored row, or None for a new one."""
+        if known is None:
+            self.creates.append(row)
+            self.counts.created += 1
+        elif known[1] != digest:
+            self.updates.append((known[0], *row))
+            self.counts.updated += 1
+        else:
+            self.counts.unchanged += 1
+            return
+        if len(self.creates) + len(self.updates) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if self.writable():
+            self.writer.insert(self.creates)
+            self.writer.update(self.updates)
+            self.after_flush(self.creates, self.updates)
+        self.creates, self.updates = [], []
+
+
+class bulk_load:
+    """On SQLite, drop a table's secondary indexes while many rows go in, and build
+    them again at the end: sorting once is much faster than a million B-tree inserts.
+    Unique constraints stay, so duplicates are still refused. Runs inside the import's
+    transaction, so a rollback restores the indexes too."""
+
+    def __init__(self, model, rows_coming, rows_present):
+        self.table = model._meta.db_table
+        self.active = (connection.vendor == "sqlite" and rows_coming >= BULK_FROM
+                       and rows_coming > rows_present)
+        self.statements = []
+
+    def __enter__(self):
+        if self.active:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                               "AND tbl_name = %s AND sql IS NOT NULL", [self.table])
+                indexes = cursor.fetchall()
+                for name, sql in indexes:
+                    cursor.execute(f'DROP INDEX "{name}"')
+                self.statements = [sql for _name, sql in indexes]
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            return  # the rollback brings the indexes back
+        with connection.cursor() as cursor:
+            for sql in self.statements:
+                cursor.execute(sql)
 
 
 def _default(field):

@@ -1,7 +1,7 @@
 """Keeping open amounts, statuses and unapplied cash in step with the allocations.
 
-The rule is one set-based statement per table, so it serves one invoice as well as the
-million touched by an import:
+One set-based statement per table and chunk of ids, so it serves one invoice as well as
+the million touched by an import:
 
 - an invoice's open amount is its total less what payments and credit notes allocate to
   it (never below zero); it is paid when that falls under the tolerance, and `paid_on` is
@@ -16,48 +16,48 @@ from django.db import connection
 from relance.ledger.models import Allocation, Invoice, Payment
 
 PAID_TOLERANCE = Decimal("0.01")
-CHUNK = 20_000
+CHUNK = 10_000
 
 
 def refresh_invoices(invoice_ids):
     """Recompute open_amount, status and paid_on of the given invoices and credit notes."""
-    inv, alloc = Invoice._meta.db_table, Allocation._meta.db_table
-    statements = [
-        f"""UPDATE {inv} SET open_amount = CASE WHEN kind = 'invoice' THEN
-              MAX_(ROUND(amount_total - COALESCE((SELECT SUM(a.amount) FROM {alloc} a
-                                           WHERE a.invoice_id = {inv}.id), 0), 2), 0)
-            ELSE
-              MAX_(ROUND(amount_total - COALESCE((SELECT SUM(a.amount) FROM {alloc} a
-                                           WHERE a.credit_note_id = {inv}.id), 0), 2), 0)
-            END
-            WHERE id IN ({{ids}})""",
-        f"""UPDATE {inv} SET
-              status = CASE WHEN status = 'cancelled' THEN status
-                            WHEN open_amount < %s THEN 'paid' ELSE 'open' END,
-              paid_on = CASE WHEN open_amount < %s AND kind = 'invoice' THEN
-                   (SELECT MAX(a.date) FROM {alloc} a WHERE a.invoice_id = {inv}.id)
-                ELSE NULL END
-            WHERE id IN ({{ids}})""",
-    ]
-    _run_in_chunks(statements, invoice_ids, [PAID_TOLERANCE, PAID_TOLERANCE])
+    for kind, link in (("invoice", "invoice_id"), ("credit_note", "credit_note_id")):
+        _run_in_chunks(_invoice_statement(kind, link), invoice_ids)
 
 
 def refresh_payments(payment_ids):
     pay, alloc = Payment._meta.db_table, Allocation._meta.db_table
-    statement = f"""UPDATE {pay} SET unapplied_amount = MAX_(ROUND(amount - COALESCE(
-            (SELECT SUM(a.amount) FROM {alloc} a WHERE a.payment_id = {pay}.id), 0), 2), 0)
-        WHERE id IN ({{ids}})"""
-    _run_in_chunks([statement], payment_ids, [])
+    statement = f"""
+        UPDATE {pay} SET unapplied_amount = {{greatest}}(ROUND(amount - t.applied, 2), 0)
+        FROM (SELECT p.id AS pid, COALESCE(SUM(a.amount), 0) AS applied
+              FROM {pay} p LEFT JOIN {alloc} a ON a.payment_id = p.id
+              WHERE p.id IN ({{ids}}) GROUP BY p.id) AS t
+        WHERE {pay}.id = t.pid"""
+    _run_in_chunks(statement, payment_ids)
 
 
-def _run_in_chunks(statements, ids, params):
+def _invoice_statement(kind, link):
+    inv, alloc = Invoice._meta.db_table, Allocation._meta.db_table
+    remaining = "ROUND(amount_total - t.allocated, 2)"
+    paid = f"{remaining} < {PAID_TOLERANCE}"
+    return f"""
+        UPDATE {inv} SET
+            open_amount = {{greatest}}({remaining}, 0),
+            status = CASE WHEN status = 'cancelled' THEN status
+                          WHEN {paid} THEN 'paid' ELSE 'open' END,
+            paid_on = CASE WHEN {paid} THEN t.last_date ELSE NULL END
+        FROM (SELECT i.id AS iid, COALESCE(SUM(a.amount), 0) AS allocated,
+                     MAX(a.date) AS last_date
+              FROM {inv} i LEFT JOIN {alloc} a ON a.{link} = i.id
+              WHERE i.id IN ({{ids}}) AND i.kind = '{kind}' GROUP BY i.id) AS t
+        WHERE {inv}.id = t.iid"""
+
+
+def _run_in_chunks(statement, ids):
     ids = list(ids)
     greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            placeholders = ",".join(["%s"] * len(chunk))
-            for statement in statements:
-                sql = statement.replace("MAX_(", f"{greatest}(").format(ids=placeholders)
-                extra = params[: sql.count("%s") - len(chunk)]
-                cursor.execute(sql, [*extra, *chunk])
+            sql = statement.format(greatest=greatest, ids=",".join(["%s"] * len(chunk)))
+            cursor.execute(sql, chunk)
