@@ -1,0 +1,56 @@
+"""What the web import remembers: how each source's columns map onto our fields, and
+every run with its verdict."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.imports.schema import SCHEMAS
+
+ENTITY_CHOICES = [(entity, schema.label) for entity, schema in SCHEMAS.items()]
+
+
+class ImportSource(models.Model):
+    """A kind of file a company imports again and again ("Sage export"), with the
+    column mapping last used for it, so the next upload of it is prefilled."""
+
+    company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
+                                related_name="import_sources", verbose_name=_("company"))
+    name = models.CharField(_("name"), max_length=100)
+    entity = models.CharField(_("contents"), max_length=20, choices=ENTITY_CHOICES)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import source")
+        verbose_name_plural = _("import sources")
+        constraints = [models.UniqueConstraint(fields=["company", "name", "entity"],
+                                               name="imports_source_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_entity_display()})"
+
+
+class ImportRun(models.Model):
+    """One import of one file from the web, committed or not."""
+
+    company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
+                                related_name="import_runs", verbose_name=_("company"))
+    source = models.ForeignKey(ImportSource, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="runs", verbose_name=_("source"))
+    entity = models.CharField(_("contents"), max_length=20, choices=ENTITY_CHOICES)
+    filename = models.CharField(_("file"), max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("user"))
+    started_at = models.DateTimeField(_("started at"))
+    committed = models.BooleanField(_("imported"), default=False)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        indexes = [models.Index(fields=["company", "-started_at"],
+                                name="imports_run_recent")]
+
+    def __str__(self):
+        return f"{self.filename} ({self.started_at:%Y-%m-%d %H:%M})"
