@@ -158,48 +158,63 @@ class _Run:
 
     # -- shared row handling -------------------------------------------------------
 
-    def _clean_rows(self, source, schema, counts, check=None, remember=None):
-        """Yield (values, fingerprint of the cells) of the good rows; report the bad ones
-        and the duplicates.
+    def _clean_rows(self, source, schema, counts, check=None, remember=None, stored=None):
+        """Yield (values, fingerprint of the cells) of the new and changed rows; count the
+        unchanged ones; report the bad ones and the duplicates.
 
-        `remember(natural key)` sees every row's key, good or bad."""
+        `remember(key)` sees every row's key, good or bad. `stored(natural key)` gives
+        the fingerprint of the row as last imported: a row whose cells have not changed
+        since was valid then and is not read again (most of a re-import)."""
         seen = {}
         key = schema.key
         names = [f.name for f in schema.fields]
+        stored = stored or (lambda natural_key: None)
         for done, (line, raw) in enumerate(source.rows(schema), 1):
-            values, problems = schemas.clean_row(schema, raw)
-            if remember and values.get(key):
-                remember(values[key])
-            natural_key = self._natural_key(schema, values)
-            if natural_key in seen and values.get(key):
-                problems.append((key, _("%(value)s appears twice in the file (first on line "
-                                        "%(line)d)") % {"value": values[key],
-                                                        "line": seen[natural_key]}))
-            else:
+            digest = row_hash([raw.get(name) or "" for name in names])
+            natural_key = self._natural_key(schema, raw)
+            if remember and natural_key:
+                remember(natural_key if schema.entity != "contacts" else natural_key[1])
+            if natural_key in seen:
+                self._reject(source, line, counts, [(key, _(
+                    "%(value)s appears twice in the file (first on line %(line)d)")
+                    % {"value": raw[key].strip(), "line": seen[natural_key]})])
+                continue
+            if natural_key:
                 seen[natural_key] = line
+            if natural_key and stored(natural_key) == digest:
+                counts.unchanged += 1
+                continue
+            values, problems = schemas.clean_row(schema, raw)
             if not problems and check:
                 problems = check(values)
             if problems:
-                counts.rejected += 1
-                for name, message in problems:
-                    self.report.add_problem(
-                        Problem(source.name, line, source.column_of(name), message))
+                self._reject(source, line, counts, problems)
             else:
-                yield values, row_hash([raw.get(name) or "" for name in names])
+                yield values, digest
             if done % 10_000 == 0:
                 self.progress(schema.entity, done)
 
+    def _reject(self, source, line, counts, problems):
+        counts.rejected += 1
+        for name, message in problems:
+            self.report.add_problem(Problem(source.name, line, source.column_of(name), message))
+
     @staticmethod
-    def _natural_key(schema, values):
+    def _natural_key(schema, raw):
+        """The row's natural key from its cells, or None when a part of it is blank."""
         if schema.entity == "contacts":
-            return (values.get("customer_ref"), values.get("name"))
-        return values.get(schema.key)
+            ref, name = (raw.get("customer_ref") or "").strip(), (raw.get("name") or "").strip()
+            return (ref, name) if ref and name else None
+        return (raw.get(schema.key) or "").strip() or None
 
     def _customer_id(self, values):
+        return self._customer_pk(values["customer_ref"])
+
+    def _customer_pk(self, reference):
         if self.customer_ids is None:
             self.customer_ids = dict(Customer.objects.filter(company=self.company)
                                      .values_list("reference", "id"))
-        return self.customer_ids.get(values["customer_ref"])
+        return self.customer_ids.get(reference)
 
     def _unknown_customer(self, values):
         ref = values["customer_ref"]
@@ -222,7 +237,8 @@ class _Run:
         existing = {ref: (pk, digest) for ref, pk, digest in Customer.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
         pending = self._pending(Customer, self.CUSTOMER_FIELDS, counts)
-        rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add)
+        rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add,
+                                stored=_stored_digest(existing, 1))
         with bulk_load(Customer, source.count_lines(), len(existing)):
             for v, digest in rows:
                 v["language"] = v["language"] or schemas.default_language(v["country"])
@@ -244,7 +260,9 @@ class _Run:
                     .values_list("customer_id", "name", "id", "import_hash")}
         pending = self._pending(Contact, self.CONTACT_FIELDS, counts)
         with bulk_load(Contact, source.count_lines(), len(existing)):
-            for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer):
+            stored = _stored_digest(existing, 1, lambda key: (self._customer_pk(key[0]), key[1]))
+            for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer,
+                                              stored=stored):
                 customer_id = self._customer_id(v)
                 pending.add(existing.get((customer_id, v["name"])), digest, [
                     customer_id, v["name"], v["email"], v["phone"], v["role"], v["preferred"],
@@ -294,7 +312,8 @@ class _Run:
         changed, disputed = [], []
         pending = self._pending(Invoice, self.INVOICE_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, self._check_invoice,
-                                remember=self.file_invoices.add)
+                                remember=self.file_invoices.add,
+                                stored=_stored_digest(existing, 3))
         with bulk_load(Invoice, source.count_lines(), len(existing)):
             for v, digest in rows:
                 number, total = v["number"], v["amount_total"]
@@ -372,7 +391,9 @@ class _Run:
         pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, allocator.allocate)
         with bulk_load(Payment, source.count_lines(), len(existing)), \
                 bulk_load(Allocation, source.count_lines(), len(existing)):
-            for v, digest in self._clean_rows(source, schema, counts, self._check_payment):
+            rows = self._clean_rows(source, schema, counts, self._check_payment,
+                                    stored=_stored_digest(existing, 1))
+            for v, digest in rows:
                 pending.add(existing.get(v["payment_ref"]), digest, [
                     self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
                     v["currency"], v["amount"], v["method"], digest, v["amount"],
@@ -393,3 +414,11 @@ class _Run:
 def _decimal(value):
     """SQLite hands numeric columns back as float or int; PostgreSQL as Decimal."""
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)
+
+
+def _stored_digest(existing, index, to_key=None):
+    """A lookup of the fingerprint stored for a natural key in an `existing` map."""
+    def stored(key):
+        row = existing.get(to_key(key) if to_key else key)
+        return row[index] if row else None
+    return stored
