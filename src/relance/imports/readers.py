@@ -176,3 +176,35 @@ def open_source(path, name=None, mapping=None):
     if suffix in (".xlsx", ".xlsm"):
         return ExcelSource(path, name, mapping)
     return CsvSource(path, name, mapping)
+
+
+def preview(source, limit=5):
+    """The first non-blank data rows of a source as lists of cell texts.
+
+    A CSV preview decodes only the sniffed head, replacing bad bytes: a damaged line
+    further down is the import's to report with its line number, not the preview's.
+    """
+    if isinstance(source, ExcelSource):
+        rows = ([_cell_text(c) for c in cells]
+                for cells in source.sheet.iter_rows(min_row=2, values_only=True))
+        return _first_filled(rows, limit)
+    with open(source.path, "rb") as f:
+        head = f.read(SNIFF_BYTES)
+    lines = head.decode(source.encoding, errors="replace").splitlines(keepends=True)
+    if len(head) == SNIFF_BYTES:
+        lines = lines[:-1]  # the sample may end in the middle of a line
+    reader = csv.reader(lines[1:], delimiter=source.delimiter)
+    try:
+        return _first_filled(reader, limit)
+    except csv.Error:
+        return []
+
+
+def _first_filled(rows, limit):
+    found = []
+    for cells in rows:
+        if any(cell.strip() for cell in cells):
+            found.append(cells)
+            if len(found) == limit:
+                break
+    return found

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from relance.imports import views
+
 app_name = "imports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("mapping/<str:token>/", views.mapping, name="mapping"),
+]

@@ -1,0 +1,228 @@
+"""The web import: upload a file, map its columns onto a schema, import it, see the
+verdict. The pipeline (imports.ledger) does the work; these views only move the file
+between the pages.
+
+An uploaded file waits under HOME/uploads with a random name until it is imported.
+The browser only ever holds a token; the session maps the token to that file, so no
+path ever comes from the user.
+"""
+import logging
+import secrets
+import time
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.management.base import CommandError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relance.imports import mapping as mappings
+from relance.imports.forms import MappingForm, UploadForm
+from relance.imports.ledger import Report, import_sources
+from relance.imports.models import ImportRun, ImportSource
+from relance.imports.readers import FileRejected, Problem, open_source, preview
+from relance.imports.schema import SCHEMAS
+from relance.ledger.companies import default_company
+
+logger = logging.getLogger(__name__)
+
+PENDING = "imports.pending"  # session key: token -> the upload waiting for its mapping
+STALE_AFTER_SECONDS = 24 * 3600
+PREVIEW_ROWS = 5
+RECENT_RUNS = 15
+
+
+def managers_only(view):
+    """Importing rewrites the ledger: administrators and credit managers only."""
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_manager:
+            return render(request, "imports/forbidden.html", {"section": "imports"},
+                          status=403)
+        return view(request, *args, **kwargs)
+    return guarded
+
+
+@managers_only
+def upload(request):
+    company = _company()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and company and form.is_valid():
+        token, problem = _keep_upload(request, form.cleaned_data)
+        if token:
+            return redirect("imports:mapping", token=token)
+        form.add_error("file", problem)
+    context = {"section": "imports", "form": form, "company": company}
+    if company:
+        context["runs"] = (ImportRun.objects.filter(company=company)
+                           .select_related("source", "user")
+                           .order_by("-started_at", "-id")[:RECENT_RUNS])
+        context["sources"] = (ImportSource.objects.filter(company=company)
+                              .order_by("name").values_list("name", flat=True).distinct())
+    return render(request, "imports/upload.html", context)
+
+
+@managers_only
+def mapping(request, token):
+    pending = request.session.get(PENDING, {}).get(token)
+    company = _company()
+    if pending is None or company is None:
+        if pending is None:
+            messages.error(request, _("This upload is not waiting for a mapping any more "
+                                      "(already imported, or the session ended): upload "
+                                      "the file again."))
+        return redirect("imports:upload")
+    try:
+        source = open_source(_stored_path(pending), name=pending["filename"])
+    except (FileRejected, OSError) as exc:
+        return _give_up(request, token, exc)
+    schema = SCHEMAS[pending["entity"]]
+    columns = mappings.selectable_columns(source.columns)
+    saved = _saved_source(company, pending)
+    initial = mappings.initial_mapping(schema, columns, saved.mapping if saved else None)
+    form = MappingForm(schema, columns, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _close(source)
+        return _import(request, company, token, pending, form.mapping())
+    context = {"section": "imports", "pending": pending, "schema": schema, "form": form,
+               "source": source, "preview": preview(source, PREVIEW_ROWS),
+               "columns": source.columns, "saved": saved,
+               "fields": [(form[f.name], f) for f in schema.fields]}
+    _close(source)
+    return render(request, "imports/mapping.html", context)
+
+
+def _import(request, company, token, pending, mapping):
+    """Save the mapping, run the pipeline on the file, record the run, show the verdict."""
+    source_record, _created = ImportSource.objects.update_or_create(
+        company=company, name=pending["source"], entity=pending["entity"],
+        defaults={"mapping": mapping})
+    started_at = timezone.now()
+    report = _run_pipeline(request, company, pending, mapping)
+    _forget(request, token)
+    counts = report.counts.get(pending["entity"])
+    run = ImportRun.objects.create(
+        company=company, source=source_record, entity=pending["entity"],
+        filename=pending["filename"], user=request.user, started_at=started_at,
+        committed=report.committed, counts=counts.as_dict() if counts else {},
+        problem_count=report.problem_count)
+    context = {"section": "imports", "run": run, "report": report,
+               "hidden_problems": report.problem_count - len(report.problems)}
+    return render(request, "imports/result.html", context)
+
+
+def _run_pipeline(request, company, pending, mapping):
+    source = None
+    try:
+        source = open_source(_stored_path(pending), name=pending["filename"], mapping=mapping)
+        return import_sources(company, {pending["entity"]: source}, actor=request.user)
+    except FileRejected as exc:
+        return _failed(exc.problem)
+    except Exception as exc:  # a damaged workbook fails deep in openpyxl, in many ways
+        logger.exception("import of %s failed", pending["filename"])
+        return _failed(Problem(pending["filename"], 0, "",
+                               _("the file could not be read: %(error)s") % {"error": exc}))
+    finally:
+        _close(source)
+        _stored_path(pending).unlink(missing_ok=True)
+
+
+def _failed(problem):
+    report = Report()
+    report.add_problem(problem)
+    return report
+
+
+# -- the company ------------------------------------------------------------------------
+
+def _company():
+    """The only company; with several, the web import cannot tell which one is meant
+    (the upload page then says so)."""
+    try:
+        return default_company()
+    except CommandError:
+        return None
+
+
+def _saved_source(company, pending):
+    return ImportSource.objects.filter(company=company, name=pending["source"],
+                                       entity=pending["entity"]).first()
+
+
+# -- pending uploads --------------------------------------------------------------------
+
+def _keep_upload(request, data):
+    """Store the upload and remember it in the session; return (token, None), or
+    (None, why) when the file cannot be read at all."""
+    upload = data["file"]
+    stored = _store(upload)
+    pending = {"stored": stored, "filename": Path(upload.name).name,
+               "entity": data["entity"], "source": data["source"]}
+    try:
+        source = open_source(_stored_path(pending), name=pending["filename"])
+    except FileRejected as exc:
+        _stored_path(pending).unlink(missing_ok=True)
+        return None, exc.problem.message
+    named = mappings.selectable_columns(source.columns)
+    _close(source)
+    if not named:
+        _stored_path(pending).unlink(missing_ok=True)
+        return None, _("The first line of the file holds no column names.")
+    token = secrets.token_urlsafe(24)
+    request.session.setdefault(PENDING, {})[token] = pending
+    request.session.modified = True
+    return token, None
+
+
+def _uploads_folder():
+    folder = Path(settings.HOME) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(upload):
+    """Write the upload under a random name; sweep uploads abandoned on the mapping page."""
+    folder = _uploads_folder()
+    _discard_stale(folder, time.time() - STALE_AFTER_SECONDS)
+    stored = secrets.token_hex(16) + Path(upload.name).suffix.lower()
+    with open(folder / stored, "wb") as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+    return stored
+
+
+def _discard_stale(folder, before):
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+
+
+def _stored_path(pending):
+    # `stored` was made by _store and kept server-side; the name alone keeps it in the folder.
+    return _uploads_folder() / Path(pending["stored"]).name
+
+
+def _forget(request, token):
+    request.session.get(PENDING, {}).pop(token, None)
+    request.session.modified = True
+
+
+def _give_up(request, token, exc):
+    pending = request.session[PENDING][token]
+    _stored_path(pending).unlink(missing_ok=True)
+    _forget(request, token)
+    reason = exc.problem.message if isinstance(exc, FileRejected) else _(
+        "the uploaded file is gone")
+    messages.error(request, _("%(file)s cannot be read: %(reason)s. Upload it again.")
+                   % {"file": pending["filename"], "reason": reason})
+    return redirect("imports:upload")
+
+
+def _close(source):
+    """A workbook opened read-only keeps its file open until closed."""
+    book = getattr(source, "book", None)
+    if book is not None:
+        book.close()

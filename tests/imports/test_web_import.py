@@ -1,0 +1,295 @@
+"""The web import, told from the desk of Claire, credit manager at Atelier Dupont.
+
+She uploads her accounting software's exports (Windows-1252, semicolons, French headers,
+decimal commas), checks the guessed mapping, imports, and reads the verdict. Paul, a
+collector, may look at the ledger but not import into it.
+"""
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from relance.imports.models import ImportRun, ImportSource
+from relance.ledger.models import Company, Customer, Invoice
+from relance.team.models import User
+
+CORPUS = Path(__file__).parent / "corpus"
+FRENCH_CUSTOMERS = "Code client;Raison sociale;SIREN;Pays;Langue;Délai de paiement;Segment"
+FRENCH_INVOICES = ("N° facture;Code client;Date de facture;Date d'échéance;Devise;Montant HT;"
+                   "TVA;Montant TTC;Litige")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company(db):
+    return Company.objects.create(name="Atelier Dupont SAS")
+
+
+@pytest.fixture
+def claire(company):
+    user = User.objects.create_user("claire@atelier-dupont.fr", "pw", role="credit_manager")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def paul(company):
+    user = User.objects.create_user("paul@atelier-dupont.fr", "pw", role="collector")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client
+
+
+def with_header(path, header):
+    """A corpus file with its header line replaced, in Windows-1252 like the original."""
+    lines = path.read_bytes().decode("cp1252").splitlines()
+    return "\r\n".join([header, *lines[1:]]).encode("cp1252") + b"\r\n"
+
+
+def upload(client, content, filename, entity, source="Sage export"):
+    return client.post(reverse("imports:upload"), {
+        "entity": entity, "source": source,
+        "file": _named(content, filename)})
+
+
+def _named(content, filename):
+    f = io.BytesIO(content)
+    f.name = filename
+    return f
+
+
+def mapping_url(response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def import_as_guessed(client, content, filename, entity, source="Sage export"):
+    """Upload, accept the prefilled mapping as it is, and return the result page."""
+    url = mapping_url(upload(client, content, filename, entity, source))
+    form = client.get(url).context["form"]
+    return client.post(url, {name: form.initial.get(name, "") for name in form.fields})
+
+
+def french_ledger(client):
+    import_as_guessed(client, with_header(CORPUS / "windows_1252" / "customers.csv",
+                                          FRENCH_CUSTOMERS), "clients.csv", "customers")
+    return import_as_guessed(client, with_header(CORPUS / "windows_1252" / "invoices.csv",
+                                                 FRENCH_INVOICES), "factures.csv", "invoices")
+
+
+def test_a_windows_1252_export_with_french_headers_is_mapped_and_imported(claire, company):
+    content = with_header(CORPUS / "windows_1252" / "invoices.csv", FRENCH_INVOICES)
+    import_as_guessed(claire, with_header(CORPUS / "windows_1252" / "customers.csv",
+                                          FRENCH_CUSTOMERS), "clients.csv", "customers")
+    url = mapping_url(upload(claire, content, "factures.csv", "invoices"))
+
+    page = claire.get(url)
+    assert page.context["source"].encoding == "cp1252"
+    assert page.context["source"].delimiter == ";"
+    assert page.context["preview"][0][:2] == ["F-ÉTÉ-01", "C001"]
+    assert page.context["form"].initial == {
+        "number": "N° facture", "customer_ref": "Code client",
+        "issue_date": "Date de facture", "due_date": "Date d'échéance", "currency": "Devise",
+        "amount_excl_tax": "Montant HT", "vat": "TVA", "amount_total": "Montant TTC",
+        "disputed": "Litige"}
+
+    result = claire.post(url, page.context["form"].initial)
+
+    assert result.context["run"].committed
+    assert result.context["run"].counts == {"created": 2, "updated": 0, "unchanged": 0,
+                                            "rejected": 0}
+    summer = Invoice.objects.get(number="F-ÉTÉ-01")
+    assert summer.customer.name == "Société Française d'Équipement SARL"
+    assert summer.amount_total == Decimal("1481.40")
+    assert str(summer.due_date) == "2026-10-01"
+    assert summer.customer.company == company
+
+
+def test_importing_the_same_file_again_changes_nothing(claire):
+    french_ledger(claire)
+
+    again = import_as_guessed(claire, with_header(CORPUS / "windows_1252" / "invoices.csv",
+                                                  FRENCH_INVOICES), "factures.csv", "invoices")
+
+    assert again.context["run"].counts == {"created": 0, "updated": 0, "unchanged": 2,
+                                           "rejected": 0}
+    assert Invoice.objects.count() == 2
+
+
+def test_the_mapping_saved_for_a_source_is_prefilled_on_its_next_upload(claire, company):
+    odd = "Tiers;Nom du tiers\nC9;Quincaillerie Martin\n".encode()
+    chosen = {"customer_ref": "Tiers", "name": "Nom du tiers"}
+    url = mapping_url(upload(claire, odd, "tiers.csv", "customers", source="EBP clients"))
+    assert claire.get(url).context["form"].initial == {}  # nothing to guess from
+    claire.post(url, chosen)
+
+    again = mapping_url(upload(claire, odd, "tiers.csv", "customers", source="EBP clients"))
+    other = mapping_url(upload(claire, odd, "tiers.csv", "customers", source="Autre"))
+
+    assert claire.get(again).context["form"].initial == chosen
+    assert claire.get(other).context["form"].initial == {}
+    saved = ImportSource.objects.get(company=company, name="EBP clients", entity="customers")
+    assert saved.mapping == chosen
+    assert Customer.objects.get().name == "Quincaillerie Martin"
+
+
+def test_bad_rows_are_listed_with_their_line_and_column_and_nothing_is_imported(claire):
+    import_as_guessed(claire, with_header(CORPUS / "windows_1252" / "customers.csv",
+                                          FRENCH_CUSTOMERS), "clients.csv", "customers")
+    bad = (FRENCH_INVOICES + "\r\n"
+           "F-01;C001;01/09/2026;01/10/2026;EUR;100,00;20,00;120,00;0\r\n"
+           "F-02;C001;31/02/2026;01/10/2026;EUR;100,00;20,00;120,00;0\r\n"
+           "F-03;C001;01/09/2026;01/10/2026;EUR;100,00;20,00;cent euros;0\r\n"
+           "F-04;C404;01/09/2026;01/10/2026;EUR;100,00;20,00;120,00;0\r\n")
+
+    result = import_as_guessed(claire, bad.encode("cp1252"), "factures.csv", "invoices")
+
+    html = result.content.decode()
+    assert "nothing was imported" in html
+    problems = [(p.file, p.line, p.column) for p in result.context["report"].problems]
+    assert ("factures.csv", 3, "Date de facture") in problems
+    assert ("factures.csv", 4, "Montant TTC") in problems
+    assert ("factures.csv", 5, "Code client") in problems
+    assert "impossible date: 31/02/2026" in html
+    assert "<td>Montant TTC</td>" in html
+    assert Invoice.objects.count() == 0
+    run = ImportRun.objects.get(entity="invoices")
+    assert not run.committed and run.problem_count == 3 and run.counts["rejected"] == 3
+
+
+def test_an_excel_workbook_is_imported(claire):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Code client", "Raison sociale", "SIREN", "Délai de paiement"])
+    sheet.append(["X1", "Boulangerie Petit", "552081317", 30])
+    sheet.append(["X2", "Garage Leroy", None, 60])
+    content = io.BytesIO()
+    book.save(content)
+
+    result = import_as_guessed(claire, content.getvalue(), "clients.xlsx", "customers")
+
+    assert result.context["run"].committed
+    assert Customer.objects.get(reference="X2").payment_terms_days == 60
+    assert Customer.objects.get(reference="X1").siren == "552081317"
+
+
+def test_a_required_field_left_unmapped_is_an_error_on_that_field(claire):
+    url = mapping_url(upload(claire, b"ref,nom\nC1,Alpha\n", "c.csv", "customers"))
+
+    page = claire.post(url, {"customer_ref": "ref", "name": ""})
+
+    assert page.status_code == 200
+    assert page.context["form"].errors == {
+        "name": ["Choose the column that holds this field."]}
+    assert Customer.objects.count() == 0
+
+
+def test_the_upload_waits_outside_the_web_root_and_is_removed_after_the_import(claire):
+    uploads = Path(settings.HOME) / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
+    url = mapping_url(upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers"))
+
+    waiting = set(uploads.iterdir()) - before
+    assert len(waiting) == 1
+    assert re.fullmatch(r"[0-9a-f]{32}\.csv", waiting.pop().name)
+    claire.post(url, {"customer_ref": "customer_ref", "name": "name"})
+    assert set(uploads.iterdir()) == before
+
+
+def test_a_collector_may_not_import(paul):
+    page = paul.get(reverse("imports:upload"))
+    posted = upload(paul, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers")
+
+    assert page.status_code == 403 and posted.status_code == 403
+    assert "Only administrators and credit managers" in page.content.decode()
+    assert Customer.objects.count() == 0
+
+
+def test_the_mapping_page_of_someone_else_is_closed_to_a_collector(claire, paul):
+    url = mapping_url(upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers"))
+
+    assert paul.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("content, filename, message", [
+    (b"", "vide.csv", "The submitted file is empty"),
+    (b"  \r\n", "blancs.csv", "the file is empty"),
+    (b"%PDF-1.4\x00\x01", "facture.csv", "binary data, not a text file"),
+    (b"PK\x03\x04 broken", "casse.xlsx", "not a readable Excel file"),
+    (b"%PDF-1.4", "facture.pdf", "Only CSV (.csv) and Excel (.xlsx) files"),
+    (b"\xd0\xcf\x11\xe0", "ancien.xls", "save the sheet as .xlsx or .csv"),
+])
+def test_a_file_that_cannot_be_read_is_refused_with_a_message(claire, content, filename,
+                                                               message):
+    page = upload(claire, content, filename, "customers")
+
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(claire, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 10
+
+    page = upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers")
+
+    assert "The file is too large" in page.content.decode()
+
+
+def test_a_forged_or_spent_token_sends_back_to_the_upload_with_a_message(claire):
+    forged = claire.get(reverse("imports:mapping", args=["forged-token-AAAAAAAAAAAAAAAA"]), follow=True)
+    url = mapping_url(upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers"))
+    claire.post(url, {"customer_ref": "customer_ref", "name": "name"})
+    spent = claire.post(url, {"customer_ref": "customer_ref", "name": "name"}, follow=True)
+
+    for page in (forged, spent):
+        assert page.redirect_chain[-1][0] == reverse("imports:upload")
+        assert "not waiting for a mapping any more" in page.content.decode()
+    assert Customer.objects.count() == 1
+
+
+def test_a_token_is_worth_nothing_in_another_session(claire, company):
+    url = mapping_url(upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers"))
+    other = User.objects.create_user("admin@atelier-dupont.fr", "pw", role="admin")
+    stranger = Client(headers={"accept-language": "en"})
+    stranger.force_login(other)
+
+    assert stranger.get(url).status_code == 302
+
+
+def test_the_upload_page_lists_the_recent_runs(claire):
+    french_ledger(claire)
+
+    page = claire.get(reverse("imports:upload"))
+
+    runs = list(page.context["runs"])
+    assert [r.filename for r in runs] == ["factures.csv", "clients.csv"]
+    assert "factures.csv" in page.content.decode()
+    assert list(page.context["sources"]) == ["Sage export"]
+
+
+def test_with_several_companies_the_page_says_to_use_the_command_line(claire, company):
+    Company.objects.create(name="Filiale Dupont")
+
+    page = claire.get(reverse("imports:upload"))
+
+    assert page.status_code == 200
+    assert "Several companies exist" in page.content.decode()
+
+
+def test_the_pages_speak_french_by_default(company):
+    user = User.objects.create_user("admin@atelier-dupont.fr", "pw", role="admin")
+    client = Client()
+    client.force_login(user)
+
+    page = client.get(reverse("imports:upload")).content.decode()
+
+    assert "Importer un fichier" in page
