@@ -36,6 +36,7 @@ class TableWriter:
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         marks = ", ".join(["%s"] * len(columns))
         self.insert_sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
+        self.copy_sql = f"COPY {self.table} ({names}) FROM STDIN"
         sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in given)
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE id = %s"
 
@@ -43,7 +44,18 @@ class TableWriter:
         """rows: sequences starting with the values of the writer's fields; what follows
         them is the caller's and is not written."""
         defaults, width = self.defaults, len(self.fields)
-        self._executemany(self.insert_sql, [tuple(row[:width]) + defaults for row in rows])
+        values = [tuple(row[:width]) + defaults for row in rows]
+        if connection.vendor == "postgresql" and values:
+            self._copy(values)
+        else:
+            self._executemany(self.insert_sql, values)
+
+    def _copy(self, values):
+        """PostgreSQL's COPY loads rows several times faster than INSERT statements."""
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(self.copy_sql) as copy:
+                for row in values:
+                    copy.write_row(row)
 
     def update(self, rows_with_id):
         """rows_with_id: (id, values...) tuples; updates only the writer's fields."""
