@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger import validators
-from relance.ledger.models.fields import Address
+from relance.ledger.models.fields import Address, LegalIdentity
 
 
 class PenaltyPolicy(models.TextChoices):
@@ -10,16 +10,10 @@ class PenaltyPolicy(models.TextChoices):
     CONTRACTUAL = "contractual", _("Contractual rate")
 
 
-class Company(Address):
+class Company(Address, LegalIdentity):
     """The creditor: the company whose invoices Relance gets paid."""
 
     name = models.CharField(_("legal name"), max_length=200)
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True,
-                             validators=[validators.validate_siren])
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
-                             validators=[validators.validate_siret])
-    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True,
-                                  validators=[validators.validate_vat])
     iban = models.CharField(_("IBAN"), max_length=34, blank=True,
                             validators=[validators.validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True,

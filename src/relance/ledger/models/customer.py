@@ -2,23 +2,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relance.ledger import validators
-from relance.ledger.models.fields import Address, amount_field
+from relance.ledger.models.fields import Address, LegalIdentity, amount_field
 
 
-class Customer(Address):
+class Customer(Address, LegalIdentity):
     """A debtor: a company that buys from the creditor on credit."""
 
     company = models.ForeignKey("ledger.Company", on_delete=models.PROTECT,
                                 related_name="customers")
     reference = models.CharField(_("reference"), max_length=50)
     name = models.CharField(_("legal name"), max_length=200)
-    siren = models.CharField(_("SIREN"), max_length=9, blank=True,
-                             validators=[validators.validate_siren])
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
-                             validators=[validators.validate_siret])
-    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True,
-                                  validators=[validators.validate_vat])
     language = models.CharField(_("language"), max_length=5, default="fr",
                                 choices=settings.LANGUAGES)
     segment = models.CharField(_("segment"), max_length=50, blank=True, db_index=True)

@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from relance.ledger import validators
+
 
 def amount_field(verbose_name, **kwargs):
     """Money is Decimal with two places; the currency is a field of the document."""
@@ -30,3 +32,17 @@ class Address(models.Model):
     def address_lines(self):
         city = " ".join(p for p in (self.postal_code, self.city) if p)
         return [line for line in (self.address_line1, self.address_line2, city) if line]
+
+
+class LegalIdentity(models.Model):
+    """How French and European companies are identified, checked by python-stdnum."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True,
+                             validators=[validators.validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True,
+                             validators=[validators.validate_siret])
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True,
+                                  validators=[validators.validate_vat])
+
+    class Meta:
+        abstract = True
