@@ -293,3 +293,9 @@ def test_the_pages_speak_french_by_default(company):
     page = client.get(reverse("imports:upload")).content.decode()
 
     assert "Importer un fichier" in page
+
+
+def test_submitting_the_upload_form_empty_shows_what_is_missing(claire):
+    page = claire.post(reverse("imports:upload"), {})
+
+    assert set(page.context["form"].errors) == {"entity", "source", "file"}

@@ -49,8 +49,9 @@ def managers_only(view):
 @managers_only
 def upload(request):
     company = _company()
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and company and form.is_valid():
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and company and form.is_valid():
         token, problem = _keep_upload(request, form.cleaned_data)
         if token:
             return redirect("imports:mapping", token=token)
@@ -83,7 +84,8 @@ def mapping(request, token):
     columns = mappings.selectable_columns(source.columns)
     saved = _saved_source(company, pending)
     initial = mappings.initial_mapping(schema, columns, saved.mapping if saved else None)
-    form = MappingForm(schema, columns, request.POST or None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = MappingForm(schema, columns, data, initial=initial)
     if request.method == "POST" and form.is_valid():
         _close(source)
         return _import(request, company, token, pending, form.mapping())
