@@ -245,7 +245,8 @@ def test_a_file_over_the_size_limit_is_refused(claire, settings):
 
 
 def test_a_forged_or_spent_token_sends_back_to_the_upload_with_a_message(claire):
-    forged = claire.get(reverse("imports:mapping", args=["forged-token-AAAAAAAAAAAAAAAA"]), follow=True)
+    forged_url = reverse("imports:mapping", args=["forged-token-AAAAAAAAAAAAAAAA"])
+    forged = claire.get(forged_url, follow=True)
     url = mapping_url(upload(claire, b"customer_ref,name\nC1,Alpha\n", "c.csv", "customers"))
     claire.post(url, {"customer_ref": "customer_ref", "name": "name"})
     spent = claire.post(url, {"customer_ref": "customer_ref", "name": "name"}, follow=True)

@@ -19,7 +19,7 @@ class UploadForm(forms.Form):
                     "remembered for the next upload."),
         widget=forms.TextInput(attrs={"list": "import-sources", "autocomplete": "off"}))
     file = forms.FileField(label=_("File"), help_text=_("CSV (.csv) or Excel (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}))
+                           widget=forms.FileInput(attrs={"accept": ",".join(EXTENSIONS)}))
 
     def clean_source(self):
         return " ".join(self.cleaned_data["source"].split())
