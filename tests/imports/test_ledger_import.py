@@ -116,13 +116,14 @@ def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path)
 def test_a_windows_1252_export_with_semicolons_and_decimal_commas_imports():
     counts = run_import(CORPUS / "windows_1252")
 
-    assert counts["invoices"]["created"] == 2 and counts["payments"]["created"] == 1
+    assert counts["invoices"]["created"] == 2 and counts["payments"]["created"] == 2
     customer = Customer.objects.get(reference="C001")
     assert customer.name == "Société Française d'Équipement SARL"
     invoice = Invoice.objects.get(number="F-ÉTÉ-01")
     assert (invoice.amount_excl_tax, invoice.amount_total) == (Decimal("1234.50"),
                                                                Decimal("1481.40"))
     assert str(invoice.due_date) == "2026-10-01"
+    assert invoice.open_amount == Decimal("1000.00")  # paid 481,40 by VIR-002
     assert Invoice.objects.get(number="F-02").open_amount == Decimal("6000.00")
 
 
@@ -194,3 +195,58 @@ def test_a_non_utf8_byte_deep_in_a_utf8_file_is_located(tmp_path, capsys):
     printed = rejected(folder, capsys)
 
     assert f"customers.csv, line {lines + 1}: not valid utf-8 text (byte 0xe9)" in printed
+
+
+def test_a_bulk_first_import_keeps_balances_and_indexes_right(monkeypatch):
+    """Large first imports load without secondary indexes (on SQLite) and refresh every
+    balance at once; the result must be the same as the row-by-row path."""
+    from django.db import connection
+
+    from relance.imports import writer
+
+    monkeypatch.setattr(writer, "BULK_FROM", 1)
+    indexes_before = connection.introspection.get_constraints(connection.cursor(),
+                                                              Invoice._meta.db_table)
+
+    run_import(CORPUS / "valid")
+
+    assert Invoice.objects.get(number="F2026-0001").status == "paid"
+    assert Invoice.objects.get(number="F2026-0002").open_amount == Decimal("300.00")
+    assert Invoice.objects.get(number="F2026-0003").open_amount == Decimal("3000.00")
+    assert Payment.objects.get(reference="P0003").unapplied_amount == Decimal("50.00")
+    assert Payment.objects.get(reference="P0002").unapplied_amount == 0
+    indexes_after = connection.introspection.get_constraints(connection.cursor(),
+                                                             Invoice._meta.db_table)
+    assert indexes_after.keys() == indexes_before.keys()
+
+
+def test_a_changed_payment_is_allocated_again_from_what_its_invoice_owes(tmp_path):
+    run_import(CORPUS / "valid")
+    changed = tmp_path / "ledger"
+    shutil.copytree(CORPUS / "valid", changed)
+    payments = changed / "payments.csv"
+    payments.write_text(payments.read_text().replace("2026-11-02,300.00", "2026-11-02,700.00"))
+
+    counts = run_import(changed)
+
+    assert counts["payments"] == {"created": 0, "updated": 1, "unchanged": 2, "rejected": 0}
+    invoice = Invoice.objects.get(number="F2026-0002")
+    assert (invoice.status, invoice.open_amount) == ("paid", 0)
+    payment = Payment.objects.get(reference="P0002")
+    assert payment.allocations.get().amount == Decimal("600.00")
+    assert payment.unapplied_amount == Decimal("100.00")
+
+
+def test_a_new_payment_only_takes_what_the_invoice_still_owes(tmp_path):
+    run_import(CORPUS / "valid")
+    more = tmp_path / "ledger"
+    shutil.copytree(CORPUS / "valid", more)
+    with (more / "payments.csv").open("a") as f:
+        f.write("P0004,C001,F2026-0002,2026-11-20,500.00\n")
+
+    run_import(more)
+
+    assert Invoice.objects.get(number="F2026-0002").open_amount == 0
+    late = Payment.objects.get(reference="P0004")
+    assert (late.allocations.get().amount, late.unapplied_amount) == (Decimal("300.00"),
+                                                                      Decimal("200.00"))

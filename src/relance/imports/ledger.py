@@ -12,7 +12,6 @@ The algorithm, for each file in that order:
 Everything runs in one transaction. If any row of any file is rejected, the transaction
 rolls back: the report lists every problem and the database is as it was.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
 from relance.imports.readers import FileRejected, Problem
-from relance.imports.writer import Pending, TableWriter, bulk_load, row_hash
+from relance.imports.writer import Pending, TableWriter, bulk_load, row_hash, timed
 from relance.ledger import balances, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
@@ -77,9 +76,16 @@ def import_sources(company, sources, *, actor=None, progress=None):
     try:
         with transaction.atomic():
             _widen_sqlite_cache()
-            for entity in schemas.ENTITIES:
+            for entity in ("customers", "contacts"):
                 if entity in sources:
                     run.import_entity(entity, sources[entity])
+            with run.bulk_documents(sources) as bulk:
+                for entity in ("invoices", "payments"):
+                    if entity in sources:
+                        run.import_entity(entity, sources[entity])
+                if run.report.ok:
+                    with timed("refresh balances"):
+                        run.allocator.refresh(bulk.active)
             if not run.report.ok:
                 raise _RolledBack
             run.record_completion(sources)
@@ -103,11 +109,12 @@ class _Allocator:
     """Applies each new or changed payment to the invoice its row names, up to what
     remains open on it, as each batch of payments is written."""
 
-    def __init__(self, company, invoices):
+    def __init__(self, company):
         self.company = company
-        self.invoices = invoices
-        self.applied = defaultdict(Decimal)  # invoice id -> allocated in this import
+        self.invoices = {}
+        self.touched = []  # invoices given an allocation
         self.payment_ids = []
+        self.unallocated = []  # invoices whose allocations a changed payment removed
         self.writer = TableWriter(Allocation, ["invoice", "payment", "amount", "date"])
 
     def allocate(self, creates, updates):
@@ -115,22 +122,38 @@ class _Allocator:
         references = [row[2] for row in rows]
         ids = dict(Payment.objects.filter(company=self.company, reference__in=references)
                    .values_list("reference", "id"))
-        Allocation.objects.filter(payment_id__in=[pk for pk, *_r in updates]).delete()
+        dropped = Allocation.objects.filter(payment_id__in=[pk for pk, *_r in updates])
+        for invoice_id, number, amount in dropped.values_list("invoice_id", "invoice__number",
+                                                               "amount"):
+            pk, customer_id, remaining = self.invoices[number]
+            self.invoices[number] = (pk, customer_id, _decimal(remaining) + amount)
+            self.unallocated.append(invoice_id)
+        dropped.delete()
         self.payment_ids.extend(ids.values())
         allocations = []
         for row in rows:
             number = row[9]
             if number:
-                invoice_id, _customer, total = self.invoices[number][:3]
-                share = min(row[5], _decimal(total) - self.applied[invoice_id])
+                # The map's third item becomes what remains open as payments apply,
+                # instead of a second map of a million running sums.
+                invoice_id, customer_id, remaining = self.invoices[number]
+                remaining = _decimal(remaining)
+                share = min(row[5], remaining)
                 if share > 0:
-                    self.applied[invoice_id] += share
+                    self.invoices[number] = (invoice_id, customer_id, remaining - share)
+                    self.touched.append(invoice_id)
                     allocations.append((invoice_id, ids[row[2]], share, row[3]))
         self.writer.insert(allocations)
 
-    def refresh(self):
-        balances.refresh_invoices(list(self.applied))
-        balances.refresh_payments(self.payment_ids)
+    def refresh(self, everything):
+        """Recompute the balances the new allocations touched: all at once after a bulk
+        load (the indexes are not there yet), else just those rows."""
+        if everything:
+            balances.refresh_all_allocated(self.company.pk)
+            balances.refresh_invoices(self.unallocated)
+        else:
+            balances.refresh_invoices({*self.touched, *self.unallocated})
+            balances.refresh_payments(self.payment_ids)
 
 
 class _Run:
@@ -141,17 +164,26 @@ class _Run:
         self.report = Report()
         self.customer_ids = None
         self.invoices = None  # number -> (id, customer_id, amount_total)
+        self.allocator = _Allocator(company)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
         self.file_customers = set()
         self.file_invoices = set()
+
+    def bulk_documents(self, sources):
+        """Invoices, payments and allocations load without secondary indexes when the
+        files bring more invoices than the company has (a first import)."""
+        coming = sources["invoices"].count_lines() if "invoices" in sources else 0
+        present = Invoice.objects.filter(company=self.company).count() if coming else 0
+        return bulk_load([Invoice, Payment, Allocation], coming, present)
 
     def import_entity(self, entity, source):
         counts = self.report.counts.setdefault(entity, Counts())
         schema = schemas.SCHEMAS[entity]
         try:
             source.check_columns(schema)
-            getattr(self, f"_import_{entity}")(source, schema, counts)
+            with timed(entity):
+                getattr(self, f"_import_{entity}")(source, schema, counts)
         except FileRejected as exc:
             self.report.add_problem(exc.problem)
             raise _RolledBack from None  # the files after it depend on it
@@ -239,7 +271,7 @@ class _Run:
         pending = self._pending(Customer, self.CUSTOMER_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add,
                                 stored=_stored_digest(existing, 1))
-        with bulk_load(Customer, source.count_lines(), len(existing)):
+        with bulk_load([Customer], source.count_lines(), len(existing)):
             for v, digest in rows:
                 v["language"] = v["language"] or schemas.default_language(v["country"])
                 pending.add(existing.get(v["customer_ref"]), digest, [
@@ -259,7 +291,7 @@ class _Run:
                     .filter(customer__company=self.company)
                     .values_list("customer_id", "name", "id", "import_hash")}
         pending = self._pending(Contact, self.CONTACT_FIELDS, counts)
-        with bulk_load(Contact, source.count_lines(), len(existing)):
+        with bulk_load([Contact], source.count_lines(), len(existing)):
             stored = _stored_digest(existing, 1, lambda key: (self._customer_pk(key[0]), key[1]))
             for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer,
                                               stored=stored):
@@ -276,10 +308,11 @@ class _Run:
                       "import_hash", "open_amount"]
 
     def _load_invoices(self, with_digest=False):
-        """number -> (id, customer id, total[, fingerprint]), read without the ORM's
-        per-value converters (a million rows); totals are converted when used."""
-        digest = ", import_hash" if with_digest else ""
-        sql = (f"SELECT number, id, customer_id, amount_total{digest} "
+        """number -> (id, customer id, open amount), or with_digest (id, customer id,
+        total, fingerprint), read without the ORM's per-value converters (a million
+        rows); amounts are converted when used."""
+        amounts = "amount_total, import_hash" if with_digest else "open_amount"
+        sql = (f"SELECT number, id, customer_id, {amounts} "
                f"FROM {Invoice._meta.db_table} WHERE company_id = %s")
         invoices = {}
         with connection.cursor() as cursor:
@@ -314,25 +347,25 @@ class _Run:
         rows = self._clean_rows(source, schema, counts, self._check_invoice,
                                 remember=self.file_invoices.add,
                                 stored=_stored_digest(existing, 3))
-        with bulk_load(Invoice, source.count_lines(), len(existing)):
-            for v, digest in rows:
-                number, total = v["number"], v["amount_total"]
-                ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
-                vat = v["vat"] if v["vat"] is not None else total - ht
-                known = existing.get(number)
-                customer_id = self._customer_id(v)
-                pending.add(known and (known[0], known[3]), digest, [
-                    self.company.pk, customer_id, v["kind"], number, v["issue_date"],
-                    v["due_date"], v["currency"], ht, vat, total, v["po_number"], digest, total])
-                if known and known[3] != digest:
-                    changed.append((known[0], customer_id, _decimal(known[2]), total))
-                if v["disputed"] and (known is None or known[3] != digest):
-                    disputed.append(number)
-            pending.flush()
+        for v, digest in rows:
+            number, total = v["number"], v["amount_total"]
+            ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
+            vat = v["vat"] if v["vat"] is not None else total - ht
+            known = existing.get(number)
+            customer_id = self._customer_id(v)
+            pending.add(known and (known[0], known[3]), digest, [
+                self.company.pk, customer_id, v["kind"], number, v["issue_date"],
+                v["due_date"], v["currency"], ht, vat, total, v["po_number"], digest, total])
+            if known and known[3] != digest:
+                changed.append((known[0], customer_id, _decimal(known[2]), total))
+            if v["disputed"] and (known is None or known[3] != digest):
+                disputed.append(number)
+        pending.flush()
         del existing
         if self.report.ok:
             self._after_invoice_updates(changed)
-            self.invoices = self._load_invoices()
+            with timed("invoices: reload keys"):
+                self.invoices = self._load_invoices()
             self._open_disputes(disputed)
 
     def _after_invoice_updates(self, changed):
@@ -387,20 +420,16 @@ class _Run:
     def _import_payments(self, source, schema, counts):
         existing = {ref: (pk, digest) for ref, pk, digest in Payment.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
-        allocator = _Allocator(self.company, self._invoices())
-        pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, allocator.allocate)
-        with bulk_load(Payment, source.count_lines(), len(existing)), \
-                bulk_load(Allocation, source.count_lines(), len(existing)):
-            rows = self._clean_rows(source, schema, counts, self._check_payment,
-                                    stored=_stored_digest(existing, 1))
-            for v, digest in rows:
-                pending.add(existing.get(v["payment_ref"]), digest, [
-                    self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
-                    v["currency"], v["amount"], v["method"], digest, v["amount"],
-                    v["invoice_number"]])
-            pending.flush()
-        if self.report.ok:
-            allocator.refresh()
+        self.allocator.invoices = self._invoices()
+        pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, self.allocator.allocate)
+        rows = self._clean_rows(source, schema, counts, self._check_payment,
+                                stored=_stored_digest(existing, 1))
+        for v, digest in rows:
+            pending.add(existing.get(v["payment_ref"]), digest, [
+                self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
+                v["currency"], v["amount"], v["method"], digest, v["amount"],
+                v["invoice_number"]])
+        pending.flush()
 
     def record_completion(self, sources):
         summary = {entity: c.as_dict() for entity, c in self.report.counts.items()}

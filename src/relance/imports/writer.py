@@ -6,10 +6,14 @@ import does not set get the model field's default, so the rows are the same as t
 would write.
 """
 import hashlib
+import logging
+import time
+from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
 
+logger = logging.getLogger("relance.imports")
 BATCH = 5_000
 BULK_FROM = 50_000
 
@@ -109,13 +113,13 @@ class Pending:
 
 
 class bulk_load:
-    """On SQLite, drop a table's secondary indexes while many rows go in, and build
-    them again at the end: sorting once is much faster than a million B-tree inserts.
-    Unique constraints stay, so duplicates are still refused. Runs inside the import's
-    transaction, so a rollback restores the indexes too."""
+    """On SQLite, drop the secondary indexes of some tables while many rows go in, and
+    build them again at the end: sorting once is much faster than a million B-tree
+    inserts. Unique constraints stay, so duplicates are still refused. Runs inside the
+    import's transaction, so a rollback restores the indexes too."""
 
-    def __init__(self, model, rows_coming, rows_present):
-        self.table = model._meta.db_table
+    def __init__(self, models, rows_coming, rows_present):
+        self.tables = [m._meta.db_table for m in models]
         self.active = (connection.vendor == "sqlite" and rows_coming >= BULK_FROM
                        and rows_coming > rows_present)
         self.statements = []
@@ -123,18 +127,18 @@ class bulk_load:
     def __enter__(self):
         if self.active:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                               "AND tbl_name = %s AND sql IS NOT NULL", [self.table])
-                indexes = cursor.fetchall()
-                for name, sql in indexes:
-                    cursor.execute(f'DROP INDEX "{name}"')
-                self.statements = [sql for _name, sql in indexes]
+                for table in self.tables:
+                    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                   "AND tbl_name = %s AND sql IS NOT NULL", [table])
+                    for name, sql in cursor.fetchall():
+                        cursor.execute(f'DROP INDEX "{name}"')
+                        self.statements.append(sql)
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
             return  # the rollback brings the indexes back
-        with connection.cursor() as cursor:
+        with timed(f"{', '.join(self.tables)}: rebuild indexes"), connection.cursor() as cursor:
             for sql in self.statements:
                 cursor.execute(sql)
 
@@ -150,3 +154,11 @@ def max_id(model):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
         return cursor.fetchone()[0] or 0
+
+
+@contextmanager
+def timed(label):
+    """Log how long a phase of an import took (LOG_LEVEL=INFO shows it)."""
+    start = time.perf_counter()
+    yield
+    logger.info("%s: %.2f s", label, time.perf_counter() - start)

@@ -36,6 +36,34 @@ def refresh_payments(payment_ids):
     _run_in_chunks(statement, payment_ids)
 
 
+def refresh_all_allocated(company_id):
+    """The same rules at once for every invoice and payment of the company that has an
+    allocation: one pass over the allocations, no index needed (a bulk import drops
+    them). Rows without allocations are not touched."""
+    inv, pay, alloc = Invoice._meta.db_table, Payment._meta.db_table, Allocation._meta.db_table
+    greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+    remaining = "ROUND(amount_total - t.allocated, 2)"
+    paid = f"{remaining} < {PAID_TOLERANCE}"
+    statements = [f"""
+        UPDATE {inv} SET
+            open_amount = {greatest}({remaining}, 0),
+            status = CASE WHEN status = 'cancelled' THEN status
+                          WHEN {paid} THEN 'paid' ELSE 'open' END,
+            paid_on = CASE WHEN {paid} THEN t.last_date ELSE NULL END
+        FROM (SELECT {link} AS iid, SUM(amount) AS allocated, MAX(date) AS last_date
+              FROM {alloc} WHERE {link} IS NOT NULL GROUP BY {link}) AS t
+        WHERE {inv}.id = t.iid AND {inv}.kind = '{kind}' AND {inv}.company_id = %s"""
+        for kind, link in (("invoice", "invoice_id"), ("credit_note", "credit_note_id"))]
+    statements.append(f"""
+        UPDATE {pay} SET unapplied_amount = {greatest}(ROUND(amount - t.applied, 2), 0)
+        FROM (SELECT payment_id AS pid, SUM(amount) AS applied FROM {alloc}
+              WHERE payment_id IS NOT NULL GROUP BY payment_id) AS t
+        WHERE {pay}.id = t.pid AND {pay}.company_id = %s""")
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, [company_id])
+
+
 def _invoice_statement(kind, link):
     inv, alloc = Invoice._meta.db_table, Allocation._meta.db_table
     remaining = "ROUND(amount_total - t.allocated, 2)"
