@@ -148,6 +148,8 @@ class _Allocator:
     def refresh(self, everything):
         """Recompute the balances the new allocations touched: all at once after a bulk
         load (the indexes are not there yet), else just those rows."""
+        if not (self.touched or self.unallocated):
+            return  # no allocation written or removed: every balance is as it was
         if everything:
             balances.refresh_all_allocated(self.company.pk)
             balances.refresh_invoices(self.unallocated)
@@ -173,7 +175,7 @@ class _Run:
     def bulk_documents(self, sources):
         """Invoices, payments and allocations load without secondary indexes when the
         files bring more invoices than the company has (a first import)."""
-        coming = sources["invoices"].count_lines() if "invoices" in sources else 0
+        coming = sources["invoices"].count_lines() - 1 if "invoices" in sources else 0
         present = Invoice.objects.filter(company=self.company).count() if coming else 0
         return bulk_load([Invoice, Payment, Allocation], coming, present)
 
@@ -271,7 +273,7 @@ class _Run:
         pending = self._pending(Customer, self.CUSTOMER_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add,
                                 stored=_stored_digest(existing, 1))
-        with bulk_load([Customer], source.count_lines(), len(existing)):
+        with bulk_load([Customer], source.count_lines() - 1, len(existing)):
             for v, digest in rows:
                 v["language"] = v["language"] or schemas.default_language(v["country"])
                 pending.add(existing.get(v["customer_ref"]), digest, [
@@ -291,7 +293,7 @@ class _Run:
                     .filter(customer__company=self.company)
                     .values_list("customer_id", "name", "id", "import_hash")}
         pending = self._pending(Contact, self.CONTACT_FIELDS, counts)
-        with bulk_load([Contact], source.count_lines(), len(existing)):
+        with bulk_load([Contact], source.count_lines() - 1, len(existing)):
             stored = _stored_digest(existing, 1, lambda key: (self._customer_pk(key[0]), key[1]))
             for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer,
                                               stored=stored):
