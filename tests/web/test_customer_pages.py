@@ -173,3 +173,13 @@ def test_only_a_hold_still_running_shows_in_the_list(client_of, world):
 
     assert {c.name: c.on_hold for c in customers} == {
         "Bon Payeur SA": False, "Litigieux SARL": False, "Retard & Fils": True}
+
+
+def test_timeline_events_read_in_words_in_french(client_of, world):
+    timeline.record(world["creditor"], "dispute.opened", customer=world["contesting"],
+                    actor_label="import")
+
+    response = client_of.get(reverse("web:customer", args=[world["contesting"].pk]))
+
+    assert '<span class="event-type" title="dispute.opened">Litige ouvert</span>' in (
+        response.content.decode())

@@ -1,5 +1,6 @@
 """Writing to the timeline. Every service that changes a customer's story calls `record`."""
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models import Event
 
@@ -17,3 +18,19 @@ def record(company, type, *, customer=None, invoice=None, actor=None, actor_labe
 def for_customer(customer, limit=200):
     return (Event.objects.filter(customer=customer)
             .select_related("actor", "invoice").order_by("-at", "-id")[:limit])
+
+
+# What each dotted type means to a reader of the timeline; unknown types show as they are.
+EVENT_LABELS = {
+    "import.completed": _("Import"),
+    "invoice.issued": _("Invoice issued"),
+    "invoice.amount_changed": _("Amount changed"),
+    "credit_note.issued": _("Credit note issued"),
+    "payment.received": _("Payment received"),
+    "dispute.opened": _("Dispute opened"),
+    "customer.put_on_hold": _("Put on hold"),
+}
+
+
+def label(event_type):
+    return EVENT_LABELS.get(event_type, event_type)

@@ -3,6 +3,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 
+from relance.ledger import timeline
+
 register = template.Library()
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
@@ -15,6 +17,11 @@ def money(value, currency="EUR"):
         return "—"
     amount = number_format(value, 2, use_l10n=True, force_grouping=True)
     return f"{amount}\u00a0{CURRENCY_SYMBOLS.get(currency, currency)}"
+
+
+@register.filter
+def event_label(event_type):
+    return timeline.label(event_type)
 
 
 @register.simple_tag
