@@ -12,6 +12,7 @@ The algorithm, for each file in that order:
 Everything runs in one transaction. If any row of any file is rejected, the transaction
 rolls back: the report lists every problem and the database is as it was.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -74,8 +75,7 @@ def import_sources(company, sources, *, actor=None, progress=None):
     """
     run = _Run(company, actor, progress)
     try:
-        with transaction.atomic():
-            _widen_sqlite_cache()
+        with _wide_sqlite_cache(), transaction.atomic():
             for entity in ("customers", "contacts"):
                 if entity in sources:
                     run.import_entity(entity, sources[entity])
@@ -98,11 +98,22 @@ def import_sources(company, sources, *, actor=None, progress=None):
     return run.report
 
 
-def _widen_sqlite_cache():
-    """A large import rewrites big indexes: give SQLite's page cache room for them."""
-    if connection.vendor == "sqlite":
+@contextmanager
+def _wide_sqlite_cache():
+    """A large import rewrites big indexes: give SQLite's page cache room for them, and
+    give it back after, as a web worker's connection outlives the import."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _Allocator:
