@@ -176,7 +176,7 @@ class _Run:
         self.progress = progress or (lambda entity, done: None)
         self.report = Report()
         self.customer_ids = None
-        self.invoices = None  # number -> (id, customer_id, amount_total)
+        self.invoices = None  # number -> (id, customer id, open amount)
         self.allocator = _Allocator(company)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
@@ -215,10 +215,12 @@ class _Run:
         names = [f.name for f in schema.fields]
         stored = stored or (lambda natural_key: None)
         for done, (line, raw) in enumerate(source.rows(schema), 1):
+            if done % 10_000 == 0:
+                self.progress(schema.entity, done)
             digest = row_hash([raw.get(name) or "" for name in names])
             natural_key = self._natural_key(schema, raw)
             if remember and natural_key:
-                remember(natural_key if schema.entity != "contacts" else natural_key[1])
+                remember(natural_key)
             if natural_key in seen:
                 self._reject(source, line, counts, [(key, _(
                     "%(value)s appears twice in the file (first on line %(line)d)")
@@ -236,8 +238,6 @@ class _Run:
                 self._reject(source, line, counts, problems)
             else:
                 yield values, digest
-            if done % 10_000 == 0:
-                self.progress(schema.entity, done)
 
     def _reject(self, source, line, counts, problems):
         counts.rejected += 1
