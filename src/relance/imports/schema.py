@@ -134,9 +134,6 @@ class Schema:
     def required(self):
         return [f.name for f in self.fields if f.required]
 
-    def field(self, name):
-        return next(f for f in self.fields if f.name == name)
-
     @cached_property
     def plan(self):
         """The fields as plain tuples: clean_row runs once per cell of a million rows."""

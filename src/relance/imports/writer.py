@@ -150,11 +150,6 @@ def _default(field):
     return field.get_db_prep_save(value, connection) if value is not None else None
 
 
-def max_id(model):
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
-        return cursor.fetchone()[0] or 0
-
 
 @contextmanager
 def timed(label):
