@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "relance.team",
     "relance.ledger",
     "relance.cases",
+    "relance.dunning",
     "relance.imports",
     "relance.web",
     "django.contrib.admin",

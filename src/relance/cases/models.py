@@ -1,4 +1,5 @@
-"""Cases that stop dunning on an invoice. Disputes first; promises and plans follow."""
+"""Cases that stop dunning on an invoice: disputes, promises, payment plans, declared
+payments."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,3 +46,99 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"{self.invoice} ({self.get_reason_display()})"
+
+
+class PromiseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    KEPT = "kept", _("Kept")
+    BROKEN = "broken", _("Broken")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Promise(models.Model):
+    """The customer said it will pay an amount by a date: reminders on the invoices it
+    covers pause until that date."""
+
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
+                                 related_name="promises")
+    invoices = models.ManyToManyField("ledger.Invoice", related_name="promises",
+                                      verbose_name=_("invoices"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    promised_for = models.DateField(_("promised for"))
+    status = models.CharField(_("status"), max_length=10, choices=PromiseStatus.choices,
+                              default=PromiseStatus.OPEN)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("promise to pay")
+        verbose_name_plural = _("promises to pay")
+        ordering = ["-promised_for"]
+
+    def __str__(self):
+        return f"{self.customer} {self.amount} {self.promised_for}"
+
+    def covers(self, on_date):
+        return self.status == PromiseStatus.OPEN and self.promised_for >= on_date
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    BROKEN = "broken", _("Broken")
+    REFUSED = "refused", _("Refused")
+
+
+class PaymentPlan(models.Model):
+    """An agreement to pay invoices in instalments: while active, it replaces reminders
+    on those invoices."""
+
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
+                                 related_name="payment_plans")
+    invoices = models.ManyToManyField("ledger.Invoice", related_name="payment_plans",
+                                      verbose_name=_("invoices"))
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices,
+                              default=PlanStatus.PROPOSED)
+    instalments = models.PositiveSmallIntegerField(_("instalments"), default=1)
+    starts_on = models.DateField(_("first instalment on"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment plan")
+        verbose_name_plural = _("payment plans")
+
+    def __str__(self):
+        return f"{self.customer} ({self.get_status_display()})"
+
+
+class DeclarationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting reconciliation")
+    RECONCILED = "reconciled", _("Reconciled")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PaymentDeclaration(models.Model):
+    """The customer says it has paid: reminders hold until the payment is matched."""
+
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
+                                 related_name="payment_declarations")
+    invoices = models.ManyToManyField("ledger.Invoice", related_name="payment_declarations",
+                                      verbose_name=_("invoices"))
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=12, choices=DeclarationStatus.choices,
+                              default=DeclarationStatus.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment declaration")
+        verbose_name_plural = _("payment declarations")
+
+    def __str__(self):
+        return f"{self.customer} {self.amount} {self.paid_on}"

@@ -29,6 +29,9 @@ class Company(Address, LegalIdentity):
                                       default=PenaltyPolicy.STATUTORY)
     contractual_rate = models.DecimalField(_("contractual penalty rate (%)"), max_digits=6,
                                            decimal_places=3, null=True, blank=True)
+    dunning_tolerance = models.DecimalField(
+        _("dunning tolerance"), max_digits=8, decimal_places=2, default=1,
+        help_text=_("an invoice whose open amount is below this is treated as paid"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

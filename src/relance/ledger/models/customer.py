@@ -24,6 +24,11 @@ class Customer(Address, LegalIdentity):
                                   null=True, blank=True, related_name="sold_customers",
                                   verbose_name=_("sales rep"))
     credit_limit = amount_field(_("credit limit"), null=True, blank=True, default=None)
+    scenario = models.ForeignKey("dunning.Scenario", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="customers",
+                                 verbose_name=_("dunning scenario"),
+                                 help_text=_("empty: the segment's scenario, else the "
+                                             "company default"))
     hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
     hold_until = models.DateField(_("on hold until"), null=True, blank=True)
     import_hash = models.BigIntegerField(null=True, editable=False)

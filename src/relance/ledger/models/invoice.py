@@ -44,6 +44,8 @@ class Invoice(models.Model):
                                help_text=_("date of the payment that settled it"))
     po_number = models.CharField(_("purchase order"), max_length=50, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="invoices/", blank=True)
+    hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
+    hold_until = models.DateField(_("on hold until"), null=True, blank=True)
     import_hash = models.BigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,6 +71,9 @@ class Invoice(models.Model):
     @property
     def is_credit_note(self):
         return self.kind == InvoiceKind.CREDIT_NOTE
+
+    def is_on_hold(self, on_date):
+        return bool(self.hold_reason) and (self.hold_until is None or self.hold_until >= on_date)
 
     def days_late(self, on_date):
         return max(0, (on_date - self.due_date).days)

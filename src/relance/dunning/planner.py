@@ -1,0 +1,200 @@
+"""The planner: given the open invoices, their scenarios and a date, decide what must
+happen that day. Pure: no database, no clock; the daily run loads the data, calls
+`plan`, and writes the result.
+
+Rules, in order, for each open invoice:
+
+1. An invoice with a stop reason (paid, disputed, on hold, promised, in a payment plan,
+   declared paid, customer on hold) gets nothing; the reason is counted.
+2. An invoice that never went through its current scenario goes straight to the latest
+   step already due, instead of replaying the earlier ones.
+3. Otherwise it advances to the next step once that step's date has come, at most one
+   step per run and per day; a step with a repeat interval is repeated while the next
+   one is not due.
+4. Every step date falls on a business day (weekends and French public holidays move
+   to the next one), and nothing is done on a day that is not one: what fell due is
+   caught up on the next business day.
+5. The invoices of one customer that reach the same step on the same day, in the same
+   currency, make one action, which also lists the customer's other overdue invoices.
+   A step acts only when the amount concerned reaches the step's minimum.
+"""
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+DUE_DATE = "due_date"
+PREVIOUS_STEP = "previous_step"
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    id: int
+    position: int
+    trigger: str
+    days: int
+    channel: str = "email"
+    min_amount: Decimal = Decimal(0)
+    needs_approval: bool = False
+    repeat_every_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioRule:
+    id: int
+    steps: tuple  # StepRule, ordered by position
+
+    def after(self, position):
+        for step in self.steps:
+            if step.position > position:
+                return step
+        return None
+
+    def at(self, position):
+        for step in self.steps:
+            if step.position == position:
+                return step
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    scenario_id: int
+    position: int
+    reached_on: dt.date
+    last_on: dt.date
+    repeats: int = 0
+
+
+@dataclass(slots=True)
+class OpenInvoice:
+    id: int
+    customer_id: int
+    currency: str
+    due_date: dt.date
+    open_amount: Decimal
+    progress: Progress | None = None
+    stop: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """One invoice taking one step (its `occurrence`-th repeat; 0 the first time)."""
+    invoice: OpenInvoice
+    step: StepRule
+    occurrence: int
+
+
+def advanced(reached, scenario_id, as_of):
+    """The invoice's progress once it has taken `reached` on `as_of`."""
+    if reached.occurrence == 0:
+        return Progress(scenario_id, reached.step.position, as_of, as_of, 0)
+    return Progress(scenario_id, reached.step.position, reached.invoice.progress.reached_on,
+                    as_of, reached.occurrence)
+
+
+@dataclass
+class PlannedAction:
+    customer_id: int
+    currency: str
+    scenario_id: int
+    step: StepRule
+    reached: list
+    others: list = field(default_factory=list)
+
+    @property
+    def amount(self):
+        return sum((r.invoice.open_amount for r in self.reached), Decimal(0))
+
+    @property
+    def overdue_total(self):
+        return self.amount + sum((i.open_amount for i in self.others), Decimal(0))
+
+
+@dataclass
+class Plan:
+    actions: list
+    stopped: Counter
+    below_minimum: int = 0
+    closed: bool = False   # the date is not a business day
+
+
+def step_dates(scenario, invoice, calendar):
+    """Yield (step, date) through the scenario as if each step were taken on its date:
+    the dates a never-reminded invoice would have had."""
+    previous = invoice.due_date
+    for step in scenario.steps:
+        base = invoice.due_date if step.trigger == DUE_DATE else previous
+        previous = calendar.on_or_after(base + dt.timedelta(days=step.days))
+        yield step, previous
+
+
+def first_step(scenario, invoice, as_of, calendar):
+    """The latest step whose date has come, for an invoice new to this scenario."""
+    latest = None
+    for step, on in step_dates(scenario, invoice, calendar):
+        if on > as_of:
+            break
+        latest = step
+    return None if latest is None else (latest, 0)
+
+
+def next_step(scenario, invoice, as_of, calendar):
+    """(step, occurrence) the invoice must take on `as_of`, or None."""
+    progress = invoice.progress
+    if progress is None or progress.scenario_id != scenario.id:
+        return first_step(scenario, invoice, as_of, calendar)
+    if progress.last_on >= as_of:
+        return None
+    following = scenario.after(progress.position)
+    if following is not None:
+        base = invoice.due_date if following.trigger == DUE_DATE else progress.reached_on
+        if calendar.on_or_after(base + dt.timedelta(days=following.days)) <= as_of:
+            return following, 0
+    current = scenario.at(progress.position)
+    if current is not None and current.repeat_every_days:
+        again = progress.last_on + dt.timedelta(days=current.repeat_every_days)
+        if calendar.on_or_after(again) <= as_of:
+            return current, progress.repeats + 1
+    return None
+
+
+def plan(invoices, scenario_of, as_of, calendar):
+    """Decide the day's actions.
+
+    invoices: OpenInvoice rows (open, not credit notes); scenario_of: customer id ->
+    ScenarioRule (customers without one get nothing).
+    """
+    if not calendar.is_business_day(as_of):
+        return Plan(actions=[], stopped=Counter(), closed=True)
+    groups = defaultdict(list)
+    overdue = defaultdict(list)
+    stopped = Counter()
+    for invoice in invoices:
+        if invoice.stop:
+            stopped[invoice.stop] += 1
+            continue
+        if invoice.due_date < as_of:
+            overdue[invoice.customer_id, invoice.currency].append(invoice)
+        scenario = scenario_of.get(invoice.customer_id)
+        decision = scenario and next_step(scenario, invoice, as_of, calendar)
+        if decision:
+            step, occurrence = decision
+            key = (invoice.customer_id, invoice.currency, scenario.id, step)
+            groups[key].append(Reached(invoice, step, occurrence))
+    return _actions(groups, overdue, stopped)
+
+
+def _actions(groups, overdue, stopped):
+    result = Plan(actions=[], stopped=stopped)
+    for (customer_id, currency, scenario_id, step), reached in groups.items():
+        action = PlannedAction(customer_id, currency, scenario_id, step, reached)
+        if action.amount < step.min_amount:
+            result.below_minimum += 1
+            continue
+        concerned = {r.invoice.id for r in reached}
+        action.others = [i for i in overdue.get((customer_id, currency), ())
+                         if i.id not in concerned]
+        result.actions.append(action)
+    result.actions.sort(key=lambda a: (a.customer_id, a.currency, a.step.position))
+    return result
