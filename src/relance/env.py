@@ -1,4 +1,5 @@
 """Reading configuration from the environment, failing loudly on bad values."""
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +35,15 @@ def integer(name, default):
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected an integer") from None
+
+
+def time_of_day(name, default):
+    """HH:MM, e.g. DUNNING_RUN_AT=07:30."""
+    raw = text(name, default)
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a time of day as HH:MM") from None
 
 
 def list_of(name, default):
@@ -91,6 +101,10 @@ def database(home_dir):
             " PRAGMA busy_timeout=30000;",
             "transaction_mode": "IMMEDIATE",
         }
+        # Tests get a file too, not Django's shared in-memory database: several
+        # connections then lock and wait exactly as they do in production.
+        config.setdefault("TEST", {}).setdefault(
+            "NAME", str(Path(config["NAME"]).with_name("test-relance.sqlite3")))
     return config
 
 

@@ -109,6 +109,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 IMPORT_MAX_UPLOAD_BYTES = env.integer("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 
+# The built-in scheduler runs the day's dunning once this local time has passed.
+DUNNING_RUN_AT = env.time_of_day("DUNNING_RUN_AT", "07:00")
+SCHEDULER_POLL_SECONDS = env.integer("SCHEDULER_POLL_SECONDS", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -40,11 +40,11 @@ def walk(invoices, scenario_of, start, days, calendar=CAL):
     Returns {invoice id: [(date, position, occurrence)]}."""
     history = {i.id: [] for i in invoices}
     for n in range(days):
-        day = start + dt.timedelta(days=n)
-        for action in plan(invoices, scenario_of, day, calendar).actions:
+        result = plan(invoices, scenario_of, start + dt.timedelta(days=n), calendar)
+        for action in result.actions:
             for r in action.reached:
-                history[r.invoice.id].append((day, r.step.position, r.occurrence))
-                r.invoice.progress = advanced(r, action.scenario_id, day)
+                history[r.invoice.id].append((result.day, r.step.position, r.occurrence))
+                r.invoice.progress = advanced(r, action.scenario_id, result.day)
     return history
 
 
@@ -73,12 +73,15 @@ def test_a_step_on_a_public_holiday_moves_to_the_next_business_day():
     assert {p: d for d, p, _ in history[1]}[2] == D(2025, 11, 11)
 
 
-def test_nothing_is_done_on_a_day_that_is_not_a_business_day():
-    inv = invoice(due=D(2026, 5, 1))
-    for closed in (D(2026, 6, 6), D(2026, 6, 7), D(2026, 7, 14)):   # Sat, Sun, holiday
-        result = plan([inv], {1: STANDARD}, closed, CAL)
-        assert result.actions == [] and result.closed
-    assert plan([inv], {1: STANDARD}, D(2026, 6, 8), CAL).actions
+def test_a_run_on_a_closed_day_plans_the_next_business_days_actions_once():
+    inv = invoice(due=D(2026, 6, 5))    # Friday: the friendly reminder falls on Monday 8
+    saturday = plan([inv], {1: STANDARD}, D(2026, 6, 6), CAL)
+    assert saturday.day == D(2026, 6, 8) and positions(saturday) == [(1, 2, [1])]
+    inv.progress = advanced(saturday.actions[0].reached[0], 1, saturday.day)
+    for later in (D(2026, 6, 7), D(2026, 6, 8)):   # Sunday, then Monday itself
+        assert plan([inv], {1: STANDARD}, later, CAL).actions == []
+    bastille = plan([inv], {1: STANDARD}, D(2026, 7, 14), CAL)   # a Tuesday holiday
+    assert bastille.day == D(2026, 7, 15)
 
 
 def test_the_first_run_over_old_data_goes_straight_to_the_latest_due_step():

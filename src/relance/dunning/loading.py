@@ -32,9 +32,12 @@ def _table(model):
 
 
 def _converters():
+    """(date, amount) converters for raw rows. Django's SQLite connection already turns
+    DATE columns into dates, but decimals come back as floats."""
+    same = (lambda v: v)
     if connection.vendor == "sqlite":
-        return dt.date.fromisoformat, lambda v: Decimal(str(v))
-    return (lambda v: v), (lambda v: v)
+        return same, lambda v: Decimal(str(v))
+    return same, same
 
 
 def _rows(sql, params):
@@ -47,14 +50,18 @@ def _rows(sql, params):
 class CustomerRules:
     """Per customer of the company: the scenario it follows and whether it is on hold."""
 
-    def __init__(self, company, as_of):
+    def __init__(self, company, as_of, customer_id=None):
         by_segment = assignment.segment_scenarios(company)
         default_id = assignment.default_scenario_id(company)
         to_date, _ = _converters()
         self.scenario_id, self.on_hold = {}, set()
         sql = (f"SELECT id, scenario_id, segment, hold_reason, hold_until "
                f"FROM {_table(Customer)} WHERE company_id = %s")
-        for cid, own, segment, reason, until in _rows(sql, [company.pk]):
+        params = [company.pk]
+        if customer_id is not None:
+            sql += " AND id = %s"
+            params.append(customer_id)
+        for cid, own, segment, reason, until in _rows(sql, params):
             self.scenario_id[cid] = assignment.choose(own, segment, by_segment, default_id)
             if reason and (until is None or to_date(until) >= as_of):
                 self.on_hold.add(cid)
@@ -79,7 +86,7 @@ def stopped_invoice_ids(company, as_of):
     }
 
 
-def open_invoices(company, as_of, horizon_days, customers):
+def open_invoices(company, as_of, horizon_days, customers, customer_id=None):
     """The company's open invoices due by `as_of + horizon_days` (preventive steps act
     before the due date), each with its progress and its stop reason if any.
 
@@ -95,10 +102,13 @@ def open_invoices(company, as_of, horizon_days, customers):
            f"WHERE i.company_id = %s AND i.status = 'open' AND i.kind = 'invoice' "
            f"AND i.due_date <= %s")
     horizon = as_of + dt.timedelta(days=horizon_days)
+    params = [company.pk, horizon.isoformat()]
+    if customer_id is not None:
+        sql += " AND i.customer_id = %s"
+        params.append(customer_id)
     invoices, numbers = [], {}
     for (iid, cid, currency, due, amount, number, hold_reason, hold_until,
-         scenario_id, position, reached_on, last_on, repeats) in _rows(
-            sql, [company.pk, horizon.isoformat()]):
+         scenario_id, position, reached_on, last_on, repeats) in _rows(sql, params):
         amount = to_amount(amount)
         progress = None if scenario_id is None else Progress(
             scenario_id, position, to_date(reached_on), to_date(last_on), repeats)

@@ -12,8 +12,9 @@ Rules, in order, for each open invoice:
    step per run and per day; a step with a repeat interval is repeated while the next
    one is not due.
 4. Every step date falls on a business day (weekends and French public holidays move
-   to the next one), and nothing is done on a day that is not one: what fell due is
-   caught up on the next business day.
+   to the next one). A run on a day that is not one plans for the next business day,
+   as if it ran that day: the actions are dated that day, and the run of that day then
+   finds them done.
 5. The invoices of one customer that reach the same step on the same day, in the same
    currency, make one action, which also lists the customer's other overdue invoices.
    A step acts only when the amount concerned reaches the step's minimum.
@@ -115,8 +116,8 @@ class PlannedAction:
 class Plan:
     actions: list
     stopped: Counter
+    day: dt.date             # the business day the actions are for
     below_minimum: int = 0
-    closed: bool = False   # the date is not a business day
 
 
 def step_dates(scenario, invoice, calendar):
@@ -160,13 +161,12 @@ def next_step(scenario, invoice, as_of, calendar):
 
 
 def plan(invoices, scenario_of, as_of, calendar):
-    """Decide the day's actions.
+    """Decide the actions of `as_of`, or of the next business day if it is not one.
 
     invoices: OpenInvoice rows (open, not credit notes); scenario_of: customer id ->
     ScenarioRule (customers without one get nothing).
     """
-    if not calendar.is_business_day(as_of):
-        return Plan(actions=[], stopped=Counter(), closed=True)
+    as_of = calendar.on_or_after(as_of)
     groups = defaultdict(list)
     overdue = defaultdict(list)
     stopped = Counter()
@@ -182,11 +182,11 @@ def plan(invoices, scenario_of, as_of, calendar):
             step, occurrence = decision
             key = (invoice.customer_id, invoice.currency, scenario.id, step)
             groups[key].append(Reached(invoice, step, occurrence))
-    return _actions(groups, overdue, stopped)
+    return _actions(groups, overdue, stopped, as_of)
 
 
-def _actions(groups, overdue, stopped):
-    result = Plan(actions=[], stopped=stopped)
+def _actions(groups, overdue, stopped, day):
+    result = Plan(actions=[], stopped=stopped, day=day)
     for (customer_id, currency, scenario_id, step), reached in groups.items():
         action = PlannedAction(customer_id, currency, scenario_id, step, reached)
         if action.amount < step.min_amount:
@@ -198,3 +198,27 @@ def _actions(groups, overdue, stopped):
         result.actions.append(action)
     result.actions.sort(key=lambda a: (a.customer_id, a.currency, a.step.position))
     return result
+
+
+def upcoming(invoices, scenario_of, start, days, calendar):
+    """What the planner would decide on each business day from `start` for `days` days
+    if nothing changed (no payment, no new case): [(day, PlannedAction)].
+
+    Progress is applied in memory day after day, as the daily run would record it, on
+    copies: the invoices given are left as they were."""
+    live = [_copy(i) for i in invoices if not i.stop]
+    calendar_days = []
+    for n in range(days):
+        day = start + dt.timedelta(days=n)
+        if not calendar.is_business_day(day):
+            continue
+        for action in plan(live, scenario_of, day, calendar).actions:
+            calendar_days.append((day, action))
+            for r in action.reached:
+                r.invoice.progress = advanced(r, action.scenario_id, day)
+    return calendar_days
+
+
+def _copy(invoice):
+    return OpenInvoice(invoice.id, invoice.customer_id, invoice.currency, invoice.due_date,
+                       invoice.open_amount, invoice.progress, invoice.stop)

@@ -37,6 +37,8 @@ class RunResult:
     actions: list = field(default_factory=list)   # ActionDraft
     stopped: Counter = field(default_factory=Counter)
     below_minimum: int = 0
+    day: object = None        # the business day the actions are for
+    seconds: float = 0.0
     run: Run | None = None
 
     @property
@@ -48,10 +50,12 @@ class RunResult:
         return dict(sorted(Counter(a.step_label for a in self.actions).items()))
 
     def as_json(self):
-        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run,
+        return {"as_of": self.as_of.isoformat(), "for_day": self.day.isoformat(),
+                "dry_run": self.dry_run,
                 "actions": len(self.actions), "by_channel": self.by_channel,
                 "by_step": self.by_step, "stopped": dict(sorted(self.stopped.items())),
-                "below_minimum": self.below_minimum}
+                "below_minimum": self.below_minimum,
+                "seconds": round(self.seconds, 3)}
 
 
 @dataclass
@@ -62,10 +66,15 @@ class ActionDraft:
     channel: str
     contact_id: int | None
     summary: dict
+    day: object = None       # the date the action is for
 
     @property
     def step_label(self):
         return f"{self.step.scenario.name} / {self.step.name}"
+
+    @property
+    def key(self):
+        return self.planned.customer_id, self.step.id, self.planned.currency
 
     @property
     def status(self):
@@ -75,6 +84,7 @@ class ActionDraft:
 
 def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
     """Plan the day's actions for one company and, unless `dry_run`, record them."""
+    started = time.perf_counter()
     with transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()
         ensure_scenarios(company)
@@ -83,27 +93,50 @@ def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
             transaction.set_rollback(True)  # not even the shipped scenarios stay
         else:
             _record(company, result, origin, user)
-        return result
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass
+class Ledger:
+    """The planner's inputs for a company (or one of its customers) on a date."""
+    invoices: list
+    numbers: dict
+    scenario_of: dict
+
+
+def load(company, as_of, customer_id=None, ahead_days=0):
+    """Open invoices due by `as_of + ahead_days` plus the preventive horizon."""
+    rules = scenario_rules(company)
+    customers = loading.CustomerRules(company, as_of, customer_id)
+    horizon = max([0] + [-s.days for r in rules.values() for s in r.steps]) + ahead_days
+    invoices, numbers = loading.open_invoices(company, as_of, horizon, customers,
+                                              customer_id)
+    scenario_of = {cid: rules[sid] for cid, sid in customers.scenario_id.items()
+                   if sid in rules}
+    return Ledger(invoices, numbers, scenario_of)
 
 
 def _decide(company, as_of, dry_run):
     started = time.perf_counter()
-    rules = scenario_rules(company)
-    customers = loading.CustomerRules(company, as_of)
-    horizon = max([0] + [-s.days for r in rules.values() for s in r.steps])
-    invoices, numbers = loading.open_invoices(company, as_of, horizon, customers)
+    calendar = BusinessCalendar.around(as_of)
+    day = calendar.on_or_after(as_of)
+    ledger = load(company, day)
     loaded = time.perf_counter()
-    scenario_of = {cid: rules[sid] for cid, sid in customers.scenario_id.items()
-                   if sid in rules}
-    decided = plan(invoices, scenario_of, as_of, BusinessCalendar.around(as_of))
+    decided = plan(ledger.invoices, ledger.scenario_of, day, calendar)
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
-                as_of, len(invoices), loaded - started, time.perf_counter() - loaded)
+                day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
+    drafts = drafts_for(company, [(day, a) for a in decided.actions], ledger.numbers)
+    return RunResult(as_of, dry_run, drafts, decided.stopped, decided.below_minimum, day)
+
+
+def drafts_for(company, dated_actions, numbers):
+    """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
              .select_related("scenario")}
-    contacts = loading.contacts_of({a.customer_id for a in decided.actions})
-    drafts = [_draft(a, steps[a.step.id], contacts.get(a.customer_id, ()), numbers, as_of)
-              for a in decided.actions]
-    return RunResult(as_of, dry_run, drafts, decided.stopped, decided.below_minimum)
+    contacts = loading.contacts_of({a.customer_id for _, a in dated_actions})
+    return [_draft(a, steps[a.step.id], contacts.get(a.customer_id, ()), numbers, day)
+            for day, a in dated_actions]
 
 
 def _draft(planned, step, contacts, numbers, as_of):
@@ -116,7 +149,7 @@ def _draft(planned, step, contacts, numbers, as_of):
     }
     if channel != step.channel:
         summary["rerouted_from"] = step.channel
-    return ActionDraft(planned, step, channel, contact and contact.id, summary)
+    return ActionDraft(planned, step, channel, contact and contact.id, summary, as_of)
 
 
 def _line(invoice, numbers, as_of):
@@ -126,14 +159,27 @@ def _line(invoice, numbers, as_of):
 
 
 def _record(company, result, origin, user):
+    """Write the run, its actions, their lines, the invoices' progress and the timeline.
+
+    An invoice that reaches a step for which the customer already has an action that
+    day (planned by an earlier run, before the invoice was imported) joins that action
+    while it is still open; once it is done or cancelled the invoice waits for the next
+    run, since the database allows one action per customer, step, currency and day."""
     now = timezone.now()
     run = Run.objects.create(company=company, as_of=result.as_of, started_at=now,
                              origin=origin, triggered_by=user)
+    existing = _existing_actions(company, result.day)
+    fresh = [d for d in result.actions if d.key not in existing]
+    joining = [d for d in result.actions if existing.get(d.key, (0, False))[1]]
+    result.actions = fresh + joining
     if result.actions:
-        ids = _insert_actions(company, run, result.actions)
-        _insert_lines(result.actions, ids, result.as_of)
-        _advance(result.actions, result.as_of)
-        _insert_events(company, result.actions, ids, now)
+        ids = {key: pk for key, (pk, _) in existing.items()}
+        ids.update(_insert_actions(company, run, fresh, result.day))
+        _insert_lines(result.actions, ids, result.day)
+        _advance(result.actions, result.day)
+        _extend(joining, ids)
+        _insert_events(company, fresh, ids, now, "action.planned")
+        _insert_events(company, joining, ids, now, "action.extended")
     run.actions = len(result.actions)
     run.summary = result.as_json()
     run.finished_at = timezone.now()
@@ -141,32 +187,47 @@ def _record(company, result, origin, user):
     result.run = run
 
 
-def _key(customer_id, step_id, currency):
-    return customer_id, step_id, currency
+def _existing_actions(company, day):
+    """(customer, step, currency) -> (id, still open) of the day's scheduled actions."""
+    rows = (Action.objects.filter(company=company, planned_on=day,
+                                  kind=ActionKind.SCHEDULED)
+            .values_list("id", "customer_id", "step_id", "currency", "status"))
+    open_states = {ActionStatus.AWAITING_APPROVAL, ActionStatus.PLANNED}
+    return {(c, s, cur): (pk, status in open_states) for pk, c, s, cur, status in rows}
 
 
-def _insert_actions(company, run, drafts):
+def _insert_actions(company, run, drafts, day):
     writer = TableWriter(Action, ["company", "customer", "kind", "step", "run", "planned_on",
                                   "currency", "channel", "tone", "status", "contact",
                                   "copy_sales_rep", "amount", "overdue_total", "summary"])
-    as_of = run.as_of.isoformat()
     writer.insert([(company.pk, d.planned.customer_id, ActionKind.SCHEDULED, d.step.id,
-                    run.pk, as_of, d.planned.currency, d.channel, d.step.tone, d.status,
-                    d.contact_id, d.step.copy_sales_rep, str(d.planned.amount),
+                    run.pk, day.isoformat(), d.planned.currency, d.channel, d.step.tone,
+                    d.status, d.contact_id, d.step.copy_sales_rep, str(d.planned.amount),
                     str(d.planned.overdue_total), json.dumps(d.summary))
                    for d in drafts])
     rows = Action.objects.filter(run=run).values_list("id", "customer_id", "step_id",
                                                       "currency")
-    return {_key(c, s, cur): pk for pk, c, s, cur in rows}
+    return {(c, s, cur): pk for pk, c, s, cur in rows}
 
 
-def _insert_lines(drafts, ids, as_of):
+def _insert_lines(drafts, ids, day):
     writer = TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence",
                                          "open_amount", "days_late"])
-    writer.insert([(ids[_key(d.planned.customer_id, d.step.id, d.planned.currency)],
-                    r.invoice.id, d.step.id, r.occurrence, str(r.invoice.open_amount),
-                    (as_of - r.invoice.due_date).days)
+    writer.insert([(ids[d.key], r.invoice.id, d.step.id, r.occurrence,
+                    str(r.invoice.open_amount), (day - r.invoice.due_date).days)
                    for d in drafts for r in d.planned.reached])
+
+
+def _extend(joining, ids):
+    """Add the invoices of late drafts to the open action of the same key."""
+    for draft in joining:
+        action = Action.objects.get(pk=ids[draft.key])
+        action.amount += draft.planned.amount
+        action.summary["invoices"] += draft.summary["invoices"]
+        added = {line["id"] for line in draft.summary["invoices"]}
+        action.summary["others"] = [o for o in action.summary.get("others", [])
+                                    if o["id"] not in added]
+        action.save(update_fields=["amount", "summary"])
 
 
 def _advance(drafts, as_of):
@@ -188,11 +249,11 @@ def _advance(drafts, as_of):
             cursor.executemany(sql, rows[start:start + 5_000])
 
 
-def _insert_events(company, drafts, ids, now):
+def _insert_events(company, drafts, ids, now, event_type):
     writer = TableWriter(Event, ["company", "customer", "type", "at", "actor_label",
                                  "message", "data"])
     at = connection.ops.adapt_datetimefield_value(now)
-    writer.insert([(company.pk, d.planned.customer_id, "action.planned", at, ACTOR,
+    writer.insert([(company.pk, d.planned.customer_id, event_type, at, ACTOR,
                     ", ".join(line["number"] for line in d.summary["invoices"]),
                     json.dumps(_event_data(d, ids)))
                    for d in drafts])
@@ -200,7 +261,7 @@ def _insert_events(company, drafts, ids, now):
 
 def _event_data(draft, ids):
     planned = draft.planned
-    return {"action": ids[_key(planned.customer_id, draft.step.id, planned.currency)],
+    return {"action": ids[draft.key],
             "step": draft.summary["step"], "scenario": draft.summary["scenario"],
             "channel": draft.channel, "status": draft.status,
             "amount": str(planned.amount), "currency": planned.currency,

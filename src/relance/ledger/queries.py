@@ -10,7 +10,7 @@ from django.db.models import (Case, DecimalField, Exists, F, Min, OuterRef, Q, S
                               Sum, Value, When)
 from django.db.models.functions import Coalesce
 
-from relance.ledger.models import Event, Invoice, InvoiceKind, InvoiceStatus
+from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -63,7 +63,3 @@ def with_overdue_only(customers, as_of):
     """Customers with at least one overdue invoice: an EXISTS probe on the index."""
     return customers.filter(Exists(overdue_invoices(as_of).filter(customer=OuterRef("pk"))))
 
-
-def events_for_invoice(invoice, limit=200):
-    return (Event.objects.filter(invoice=invoice)
-            .select_related("actor").order_by("-at", "-id")[:limit])

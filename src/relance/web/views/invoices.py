@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from relance.cases.models import Dispute
-from relance.ledger import aging, queries
+from relance.dunning import actions as dunning_actions
+from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
 from relance.web.forms import InvoiceFilterForm
 from relance.web.keyset import keyset_page
@@ -73,6 +74,7 @@ def invoice_detail(request, pk):
         .order_by("date", "id"),
         "disputes": Dispute.objects.filter(invoice=invoice).select_related("owner")
         .order_by("-opened_on", "-id"),
-        "events": queries.events_for_invoice(invoice),
+        "events": dunning_actions.invoice_timeline(invoice),
+        "actions": dunning_actions.for_invoice(invoice),
     }
     return render(request, "web/invoice.html", context)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from relance.dunning.run import run_dunning
 from relance.ledger.companies import default_company, get_company
+from relance.ledger.models import Customer
 
 PREVIEW_LINES = 50
 
@@ -45,13 +46,16 @@ class Command(BaseCommand):
 
 
 def _preview(result):
-    table = Table(title=f"Would do on {result.as_of}" if result.dry_run else None)
+    table = Table(title=f"Would do on {result.day}")
     for column in ("customer", "step", "channel", "invoices", "amount"):
         table.add_column(column, justify="right" if column == "amount" else "left")
-    for draft in result.actions[:PREVIEW_LINES]:
+    shown = result.actions[:PREVIEW_LINES]
+    customers = Customer.objects.in_bulk([d.planned.customer_id for d in shown])
+    for draft in shown:
         numbers = ", ".join(line["number"] for line in draft.summary["invoices"])
-        table.add_row(str(draft.planned.customer_id), draft.step_label, draft.channel,
-                      numbers, f"{draft.planned.amount} {draft.planned.currency}")
+        table.add_row(str(customers[draft.planned.customer_id]), draft.step_label,
+                      draft.channel, numbers,
+                      f"{draft.planned.amount} {draft.planned.currency}")
     if len(result.actions) > PREVIEW_LINES:
         table.caption = f"... and {len(result.actions) - PREVIEW_LINES} more"
     return table
@@ -59,7 +63,7 @@ def _preview(result):
 
 def _totals(result):
     verb = "would be planned" if result.dry_run else "planned"
-    table = Table(title=f"{len(result.actions):,} action(s) {verb} for {result.as_of}")
+    table = Table(title=f"{len(result.actions):,} action(s) {verb} for {result.day}")
     table.add_column("")
     table.add_column("count", justify="right")
     for label, counts in (("channel", result.by_channel), ("step", result.by_step),

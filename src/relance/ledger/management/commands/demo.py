@@ -4,11 +4,15 @@ Migrates the embedded database, loads the demo data if the database holds no com
 yet (so running it again changes nothing), makes sure the demo login works, then serves
 the web app like `relance serve`.
 """
+import subprocess
+from datetime import date
+import sys
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from relance.dunning import demo as dunning_demo
 from relance.ledger import demo
 from relance.ledger.management.commands import serve
 from relance.ledger.models import Company
@@ -36,12 +40,10 @@ def ensure_demo_login():
 
 
 def start_background_processes():
-    """Processes that run beside the web app during the demo; returns them to stop later.
-
-    Hook for the outbox worker (`relance worker`), which a later change adds here as a
-    subprocess. Until then there is nothing to start.
-    """
-    return []
+    """Processes that run beside the web app during the demo; returns them to stop later:
+    the daily scheduler (the outbox worker joins it when delivery exists)."""
+    relance = [sys.executable, "-m", "relance"]
+    return [subprocess.Popen([*relance, "scheduler"])]
 
 
 def stop_background_processes(processes):
@@ -89,6 +91,9 @@ class Command(BaseCommand):
         except demo.DemoRefused as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"{demo.describe(counts)} ({time.monotonic() - started:.1f} s)")
+        company = Company.objects.get()
+        run = dunning_demo.prepare(company, date.fromisoformat(counts["as_of"]))
+        self.stdout.write(f"First dunning run: {len(run.actions)} actions planned.")
 
     def print_login(self, port, login):
         lines = [f"Relance demo: http://{serve.HOST}:{port}/"]

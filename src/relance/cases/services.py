@@ -1,0 +1,126 @@
+"""Opening and closing the cases that stop dunning. Each one leaves a timeline event.
+
+Views and the portal call these; they validate what the database cannot (dates, which
+invoices belong to which customer) and raise `CaseRefused` with a message for the user.
+"""
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from relance.ledger import timeline
+from relance.ledger.models import InvoiceStatus
+
+
+class CaseRefused(ValueError):
+    """What the user asked cannot be done; the message says why, for the user."""
+
+
+def _actor(user):
+    return {"actor": user} if user is not None and user.is_authenticated else {
+        "actor_label": "system"}
+
+
+@transaction.atomic
+def open_dispute(invoice, reason, comment, on_date, user=None, actor_label=""):
+    if invoice.status != InvoiceStatus.OPEN:
+        raise CaseRefused(_("Invoice %(number)s is not open.") % {"number": invoice.number})
+    try:
+        with transaction.atomic():
+            dispute = Dispute.objects.create(invoice=invoice, reason=reason, comment=comment,
+                                             opened_on=on_date, owner=user)
+    except IntegrityError:
+        raise CaseRefused(_("Invoice %(number)s is already disputed.")
+                          % {"number": invoice.number}) from None
+    timeline.record(invoice.company, "dispute.opened", invoice=invoice,
+                    message=comment, data={"reason": reason, "dispute": dispute.pk},
+                    **_with_label(user, actor_label))
+    return dispute
+
+
+@transaction.atomic
+def resolve_dispute(dispute, resolution, on_date, user=None):
+    dispute.status = DisputeStatus.RESOLVED
+    dispute.resolution = resolution
+    dispute.resolved_on = on_date
+    dispute.save(update_fields=["status", "resolution", "resolved_on"])
+    invoice = dispute.invoice
+    timeline.record(invoice.company, "dispute.resolved", invoice=invoice,
+                    message=resolution, data={"dispute": dispute.pk}, **_actor(user))
+    return dispute
+
+
+@transaction.atomic
+def put_on_hold(target, reason, until, on_date, user=None):
+    """Hold a customer or an invoice until a date (None: until released)."""
+    if not reason.strip():
+        raise CaseRefused(_("Say why it is put on hold."))
+    if until is not None and until < on_date:
+        raise CaseRefused(_("The hold must end today or later."))
+    target.hold_reason, target.hold_until = reason.strip(), until
+    target.save(update_fields=["hold_reason", "hold_until"])
+    _record_on(target, "put_on_hold", reason,
+               {"until": until.isoformat() if until else None}, user)
+
+
+@transaction.atomic
+def release_hold(target, user=None):
+    reason = target.hold_reason
+    target.hold_reason, target.hold_until = "", None
+    target.save(update_fields=["hold_reason", "hold_until"])
+    _record_on(target, "hold_released", reason, {}, user)
+
+
+def _record_on(target, verb, message, data, user):
+    kind = target._meta.model_name   # "customer" or "invoice"
+    where = {kind: target}
+    timeline.record(target.company, f"{kind}.{verb}", message=message, data=data,
+                    **where, **_actor(user))
+
+
+@transaction.atomic
+def record_promise(customer, invoices, amount, promised_for, on_date, note="", user=None,
+                   actor_label=""):
+    """The customer promises to pay `amount` by `promised_for` for these invoices."""
+    invoices = list(invoices)
+    if not invoices:
+        raise CaseRefused(_("Choose the invoices the promise covers."))
+    if any(i.customer_id != customer.pk for i in invoices):
+        raise CaseRefused(_("The invoices must be this customer's."))
+    if promised_for < on_date:
+        raise CaseRefused(_("The promised date cannot be in the past."))
+    if amount is None or amount <= Decimal(0):
+        raise CaseRefused(_("The promised amount must be positive."))
+    currencies = {i.currency for i in invoices}
+    if len(currencies) > 1:
+        raise CaseRefused(_("A promise covers invoices in one currency."))
+    promise = Promise.objects.create(customer=customer, amount=amount,
+                                     currency=currencies.pop(), promised_for=promised_for,
+                                     note=note, created_by=_user(user))
+    promise.invoices.set(invoices)
+    timeline.record(customer.company, "promise.recorded", customer=customer, message=note,
+                    data={"promise": promise.pk, "amount": str(amount),
+                          "currency": promise.currency,
+                          "promised_for": promised_for.isoformat(),
+                          "invoices": [i.number for i in invoices]},
+                    **_with_label(user, actor_label))
+    return promise
+
+
+@transaction.atomic
+def cancel_promise(promise, user=None):
+    promise.status = PromiseStatus.CANCELLED
+    promise.save(update_fields=["status"])
+    timeline.record(promise.customer.company, "promise.cancelled", customer=promise.customer,
+                    data={"promise": promise.pk}, **_actor(user))
+
+
+def _user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _with_label(user, actor_label):
+    if actor_label:
+        return {"actor": _user(user), "actor_label": actor_label}
+    return _actor(user)

@@ -1,0 +1,204 @@
+"""The daily run over a small named world: what it plans, what stops it, and why it
+never does a thing twice."""
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from relance.cases import services as cases
+from relance.cases.models import PaymentDeclaration, PaymentPlan
+from relance.dunning.models import (
+    Action, ActionInvoice, ActionStatus, InvoiceProgress, Run, Scenario, SegmentRule,
+)
+from relance.dunning.actions import invoice_timeline
+from relance.dunning.run import run_dunning
+from relance.ledger.models import Event
+from tests.dunning.world import D, creditor, customer, invoice
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = D(2026, 6, 15)
+
+
+@pytest.fixture
+def company():
+    return creditor()
+
+
+def steps_of(inv):
+    return list(ActionInvoice.objects.filter(invoice=inv).order_by("action__planned_on")
+                .values_list("action__planned_on", "step__name", "occurrence"))
+
+
+def test_the_first_run_groups_a_customers_invoices_at_the_same_step_into_one_action(company):
+    late = customer(company, "LATE")
+    a = invoice(late, "1200.00", MONDAY - dt.timedelta(days=1))
+    b = invoice(late, "300.00", MONDAY - dt.timedelta(days=1))
+    older = invoice(late, "50.00", D(2026, 5, 20))    # 26 days late: the firm reminder
+    result = run_dunning(company, MONDAY)
+    assert result.by_step == {"Standard / Friendly reminder": 1, "Standard / Firm reminder": 1}
+    friendly = Action.objects.get(step__name="Friendly reminder")
+    assert set(friendly.lines.values_list("invoice__number", flat=True)) == {a.number, b.number}
+    assert friendly.amount == Decimal("1500.00")
+    assert [o["number"] for o in friendly.summary["others"]] == [older.number]
+    assert friendly.overdue_total == Decimal("1550.00")
+    assert friendly.contact.role == "accounts_payable"
+    assert friendly.status == ActionStatus.PLANNED
+    assert Run.objects.get().actions == 2
+
+
+def test_every_action_goes_on_the_customers_and_the_invoices_timeline(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "100.00", MONDAY - dt.timedelta(days=1))
+    run_dunning(company, MONDAY)
+    action = Action.objects.get()
+    event = Event.objects.get(customer=late, type="action.planned")
+    assert event.data["action"] == action.pk and event.data["invoices"] == [inv.pk]
+    assert event.message == inv.number
+    assert event in list(invoice_timeline(inv))
+
+
+def test_running_twice_the_same_day_produces_nothing_more(company):
+    late = customer(company, "LATE")
+    invoice(late, "100.00", D(2026, 5, 1))
+    first = run_dunning(company, MONDAY)
+    second = run_dunning(company, MONDAY)
+    assert len(first.actions) == 1 and second.actions == []
+    assert Action.objects.count() == 1
+
+
+def test_the_database_refuses_the_same_action_or_the_same_step_twice(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "100.00", D(2026, 5, 1))
+    run_dunning(company, MONDAY)
+    action = Action.objects.get()
+    line = action.lines.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Action.objects.create(company=company, customer=late, step=action.step,
+                              planned_on=MONDAY, currency="EUR", channel="email",
+                              tone="firm")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActionInvoice.objects.create(action=action, invoice=inv, step=line.step,
+                                     occurrence=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_produce_each_action_once():
+    company = creditor()
+    for n in range(20):
+        invoice(customer(company, f"C{n:02d}"), "100.00", D(2026, 5, 1))
+    errors = []
+
+    def run():
+        try:
+            run_dunning(company, MONDAY)
+        except Exception as exc:   # reported below: the test shows what went wrong
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Action.objects.count() == 20
+    assert ActionInvoice.objects.count() == 20
+
+
+def test_the_standard_scenario_day_by_day(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "800.00", D(2026, 6, 1))   # due Monday 1 June 2026
+    for n in range(90):
+        run_dunning(company, D(2026, 5, 20) + dt.timedelta(days=n))
+    assert steps_of(inv) == [
+        (D(2026, 5, 27), "Preventive reminder", 0),
+        (D(2026, 6, 2), "Friendly reminder", 0),
+        (D(2026, 6, 9), "Second reminder", 0),
+        (D(2026, 6, 16), "Call accounts payable", 0),
+        (D(2026, 6, 23), "Firm reminder", 0),
+        (D(2026, 7, 1), "Formal notice", 0),
+        (D(2026, 7, 16), "Escalation", 0),
+        (D(2026, 8, 17), "Escalation", 1),   # 15 August is a Saturday and a holiday
+    ]
+    notice = Action.objects.get(step__name="Formal notice")
+    assert notice.status == ActionStatus.AWAITING_APPROVAL
+    assert notice.channel == "registered_letter"
+    assert InvoiceProgress.objects.get(invoice=inv).repeats == 1
+
+
+def test_nothing_for_a_paid_disputed_or_held_invoice_nor_a_held_customer(company):
+    late = customer(company, "LATE")
+    invoice(late, "500.00", D(2026, 6, 1), open_amount=Decimal("0.40"))
+    disputed = invoice(late, "100.00", D(2026, 6, 1))
+    cases.open_dispute(disputed, "price", "wrong unit price", D(2026, 6, 10))
+    held = invoice(late, "100.00", D(2026, 6, 1))
+    cases.put_on_hold(held, "credit note coming", D(2026, 6, 20), D(2026, 6, 10))
+    on_hold = customer(company, "HOLD")
+    invoice(on_hold, "100.00", D(2026, 6, 1))
+    cases.put_on_hold(on_hold, "receivership", None, D(2026, 6, 10))
+    result = run_dunning(company, MONDAY)
+    assert result.actions == []
+    assert result.stopped == {"paid": 1, "disputed": 1, "invoice_on_hold": 1,
+                              "customer_on_hold": 1}
+    # the invoice hold ends on the 20th: the next business day after it, dunning resumes
+    assert run_dunning(company, D(2026, 6, 19)).actions == []
+    resumed = run_dunning(company, D(2026, 6, 22))
+    assert [line["id"] for a in resumed.actions for line in a.summary["invoices"]] == [held.pk]
+
+
+def test_a_promise_pauses_reminders_until_its_date(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "900.00", D(2026, 6, 1))
+    cases.record_promise(late, [inv], Decimal("900.00"), D(2026, 6, 26), D(2026, 6, 12))
+    for day in (MONDAY, D(2026, 6, 26)):
+        assert run_dunning(company, day).stopped == {"promised": 1}
+    assert len(run_dunning(company, D(2026, 6, 29)).actions) == 1
+
+
+def test_a_payment_plan_or_a_declared_payment_holds_reminders(company):
+    late = customer(company, "LATE")
+    planned, declared, free = (invoice(late, "100.00", D(2026, 6, 1)) for _ in range(3))
+    plan = PaymentPlan.objects.create(customer=late, status="active", starts_on=MONDAY)
+    plan.invoices.set([planned])
+    claim = PaymentDeclaration.objects.create(customer=late, paid_on=MONDAY,
+                                              amount=Decimal("100"))
+    claim.invoices.set([declared])
+    result = run_dunning(company, MONDAY)
+    assert result.stopped == {"payment_plan": 1, "declared_paid": 1}
+    assert [line["id"] for line in result.actions[0].summary["invoices"]] == [free.pk]
+
+
+def test_an_email_step_for_a_customer_nobody_can_read_becomes_a_letter(company):
+    silent = customer(company, "SILENT", emails=False)
+    invoice(silent, "100.00", MONDAY - dt.timedelta(days=1))
+    action = run_dunning(company, MONDAY).actions[0]
+    assert action.channel == "letter" and action.summary["rerouted_from"] == "email"
+
+
+def test_a_dry_run_writes_nothing_not_even_the_scenarios():
+    from relance.ledger.models import Company
+
+    company = Company.objects.create(name="Fresh SAS")
+    invoice(customer(company, "LATE"), "100.00", D(2026, 5, 1))
+    result = run_dunning(company, MONDAY, dry_run=True)
+    assert len(result.actions) == 1
+    assert Action.objects.count() == Run.objects.count() == Scenario.objects.count() == 0
+
+
+def test_a_customer_follows_its_own_scenario_else_its_segments_else_the_default(company):
+    risky = Scenario.objects.get(company=company, name="Risky")
+    key = Scenario.objects.get(company=company, name="Key accounts")
+    SegmentRule.objects.create(company=company, segment="large", scenario=key)
+    own = customer(company, "OWN", segment="large", scenario=risky)
+    large = customer(company, "BIG", segment="large")
+    plain = customer(company, "SME", segment="sme")
+    for who in (own, large, plain):
+        invoice(who, "100.00", MONDAY - dt.timedelta(days=6))   # 6 days late
+    result = run_dunning(company, MONDAY)
+    assert result.by_step == {"Key accounts / Friendly reminder": 1,
+                              "Risky / Call accounts payable": 1,
+                              "Standard / Friendly reminder": 1}

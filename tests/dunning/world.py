@@ -1,0 +1,39 @@
+"""A small named world for the dunning tests: one creditor with the shipped scenarios
+and customers whose stories differ. Dates are explicit: the run takes its date as an
+argument, so tests move the calendar by passing one."""
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+from relance.dunning.defaults import install
+from relance.ledger.models import Company, Contact, Customer, Invoice
+
+D = dt.date
+_numbers = count(1)
+
+
+def creditor():
+    company = Company.objects.create(name="Ateliers Test SAS", siren="732829320",
+                                     iban="FR7630006000011234567890189", bic="AGRIFRPP")
+    install(company)
+    return company
+
+
+def customer(company, reference, *, emails=True, **fields):
+    fields.setdefault("name", f"{reference} SARL")
+    found = Customer.objects.create(company=company, reference=reference, **fields)
+    Contact.objects.create(customer=found, name=f"Compta {reference}", role="accounts_payable",
+                           email=f"compta@{reference.lower()}.example" if emails else "",
+                           phone="+33 1 23 45 67 89")
+    Contact.objects.create(customer=found, name=f"Achats {reference}", role="purchasing",
+                           email=f"achats@{reference.lower()}.example" if emails else "")
+    return found
+
+
+def invoice(customer, amount, due, *, currency="EUR", number=None, **fields):
+    total = Decimal(amount)
+    fields.setdefault("open_amount", total)
+    return Invoice.objects.create(
+        company=customer.company, customer=customer, number=number or f"F-{next(_numbers):05d}",
+        issue_date=due - dt.timedelta(days=30), due_date=due, currency=currency,
+        amount_excl_tax=total, vat=Decimal(0), amount_total=total, **fields)
