@@ -28,7 +28,19 @@ EVENT_LABELS = {
     "credit_note.issued": _("Credit note issued"),
     "payment.received": _("Payment received"),
     "dispute.opened": _("Dispute opened"),
+    "dispute.resolved": _("Dispute resolved"),
     "customer.put_on_hold": _("Put on hold"),
+    "customer.hold_released": _("Hold released"),
+    "invoice.put_on_hold": _("Invoice put on hold"),
+    "invoice.hold_released": _("Invoice hold released"),
+    "promise.recorded": _("Promise to pay"),
+    "promise.cancelled": _("Promise cancelled"),
+    "action.planned": _("Reminder planned"),
+    "action.extended": _("Invoices added to a reminder"),
+    "action.manual": _("Manual reminder"),
+    "action.approved": _("Reminder approved"),
+    "action.edited": _("Reminder edited"),
+    "action.cancelled": _("Reminder cancelled"),
 }
 
 
