@@ -1,0 +1,363 @@
+"""Reminder texts: user-editable Jinja2 templates rendered in a sandbox.
+
+A step has, per language, a subject and a body. Both are Jinja2 templates rendered by
+an immutable `SandboxedEnvironment` with `StrictUndefined` and no loader: a template
+sees only the context below (plain dicts, lists, str, int, Decimal, date), cannot
+reach settings, the database or private attributes, cannot change the context, cannot
+include, extend or import other templates, and a misspelt variable is an error rather
+than an empty string. The body is plain text (no autoescape); the HTML version of an
+email is derived from it elsewhere.
+
+The context (docs/templates.md has the same table, with examples):
+
+    variable       shape
+    company        {name, address (multi-line), siren, vat_number, email, phone,
+                    iban, bic, city}                      the creditor
+    customer       {name, reference, address (multi-line), siren}
+    contact        {name, email} or None                  the recipient
+    invoices       list of {number, issue_date, due_date, amount, open_amount,
+                    currency, days_late}                  what this reminder is about
+    other_overdue  same shape                             the customer's other overdue
+                                                          invoices
+    totals         list of {currency, amount}             open amount of invoices +
+                                                          other_overdue, per currency
+    total          {currency, amount}                     the first of totals
+    penalties      {rate, amount, indemnity, total,       late penalties (rate: percent
+                    currency}                             a year) and 40 EUR indemnities
+                                                          due so far on the same
+                                                          invoices as totals;
+                                                          total = amount + indemnity
+    payment        {iban, bic, reference}                 reference: structured
+                                                          transfer reference
+    portal_url     str, may be ""
+    collector      {name, email, phone, signature (multi-line)}
+    today          date
+    deadline       date or None                           payment deadline
+    step           {name, tone}                           tone: courteous | firm |
+                                                          formal_notice | legal
+
+Filters, formatted in the render's language (not Django's active language):
+`money(currency)`, `date`, `short_date`, `number`.
+"""
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from django.utils.translation import gettext as _
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+TEXTS = Path(__file__).parent / "texts"
+SHIPPED_KEYS = (
+    "preventive", "reminder_1", "reminder_2", "firm", "formal_notice", "call",
+    "escalation", "key_preventive", "key_reminder_1", "key_reminder_2", "key_firm",
+    "risky_reminder_1",
+)
+FORBIDDEN_TAGS = {nodes.Include: "include", nodes.Extends: "extends",
+                  nodes.Import: "import", nodes.FromImport: "from ... import"}
+PLAIN_TYPES = (str, int, Decimal, date, type(None))  # bool is an int, datetime a date
+TEMPLATE_FILENAME = "<template>"  # what Jinja names a template compiled from a string
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+class TemplateProblem(ValueError):
+    """What is wrong with a template, where: field "subject" or "body", line or None."""
+
+    def __init__(self, field: str, line: int | None, message: str):
+        super().__init__(field, line, message)
+        self.field = field
+        self.line = line
+        self.message = message
+
+    def __str__(self):
+        where = _("subject") if self.field == "subject" else _("body")
+        if self.line is not None:
+            where = _("%(field)s, line %(line)s") % {"field": where, "line": self.line}
+        return f"{where}: {self.message}"
+
+
+class _FilterError(Exception):
+    """A filter was misused; its message is already written for the user."""
+
+
+def render(subject_source: str, body_source: str, context: dict,
+           language: str) -> Rendered:
+    """Render a subject and a body; the first problem raises TemplateProblem."""
+    _require_plain(context, "context")
+    environment = _environment(_locale(language))
+    subject = _render_field(environment, "subject", subject_source, context)
+    body = _render_field(environment, "body", body_source, context)
+    return Rendered(subject=" ".join(subject.split()), body=_tidy(body))
+
+
+def check(subject_source: str, body_source: str,
+          language: str) -> list[TemplateProblem]:
+    """Every problem of a subject and a body rendered against the sample context."""
+    environment = _environment(_locale(language))
+    context = sample_context(language)
+    problems = []
+    for field, source in (("subject", subject_source), ("body", body_source)):
+        try:
+            text = _render_field(environment, field, source, context)
+        except TemplateProblem as problem:
+            problems.append(problem)
+            continue
+        if not text.strip():
+            problems.append(TemplateProblem(field, None, _("the text is empty")))
+    return problems
+
+
+def load_shipped(key: str, language: str) -> tuple[str, str]:
+    """(subject_source, body_source) of a text Relance ships.
+
+    The file reads `Subject: ...`, a blank line, then the body.
+    """
+    if key not in SHIPPED_KEYS:
+        raise ValueError(f"unknown shipped text {key!r}; known: {', '.join(SHIPPED_KEYS)}")
+    text = (TEXTS / _language_code(language) / f"{key}.txt").read_text(encoding="utf-8")
+    first, _blank, body = text.partition("\n\n")
+    if not first.startswith("Subject:") or "\n" in first:
+        raise ValueError(f"{key} ({language}): the first line must be 'Subject: ...'")
+    return first.removeprefix("Subject:").strip(), body.rstrip() + "\n"
+
+
+# Rendering ---------------------------------------------------------------------------
+
+def _render_field(environment, field, source, context):
+    template = _compile(environment, field, source)
+    try:
+        return template.render(context)
+    except Exception as error:  # a user's template may fail in any way: report it
+        raise TemplateProblem(field, _template_line(error), _describe(error)) from error
+
+
+def _compile(environment, field, source):
+    """Parse, refuse the tags that need a loader, compile."""
+    try:
+        tree = environment.parse(_keep_newlines_after_text(source))
+        for node in tree.find_all(tuple(FORBIDDEN_TAGS)):
+            raise TemplateProblem(field, node.lineno, _(
+                "the '%(tag)s' tag is not available in reminder templates")
+                % {"tag": FORBIDDEN_TAGS[type(node)]})
+        return environment.from_string(tree)
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(field, error.lineno, _("syntax error: %(detail)s")
+                              % {"detail": error.message}) from error
+
+
+def _keep_newlines_after_text(source):
+    """Only a line made of tags alone vanishes.
+
+    trim_blocks drops the newline after every block tag, which would glue
+    `Hello {% if contact %}...{% endif %}` to the next line. When the line also holds
+    text, end its last tag with `+%}`, Jinja's opt-out. Line numbers do not change.
+    """
+    return "\n".join(_opt_out_of_trim(line) for line in source.split("\n"))
+
+
+def _opt_out_of_trim(line):
+    text = line.rstrip()
+    if not text.endswith("%}") or text.endswith(("-%}", "+%}")):
+        return line
+    if not re.sub(r"{%.*?%}|{#.*?#}", "", text).strip():
+        return line
+    return text[:-2] + "+%}" + line[len(text):]
+
+
+def _template_line(error):
+    """The template line being rendered: Jinja puts it in the traceback's frames."""
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
+             if frame.filename == TEMPLATE_FILENAME]
+    return lines[-1] if lines else None
+
+
+def _describe(error):
+    """A translatable sentence for what went wrong."""
+    detail = str(error)
+    if isinstance(error, _FilterError):
+        return detail
+    if isinstance(error, SecurityError):
+        if match := re.match(r"access to attribute '(.+?)' of", detail):
+            return _("'%(attribute)s' is not accessible in reminder templates") % {
+                "attribute": match[1]}
+        return _("not allowed in reminder templates: %(detail)s") % {"detail": detail}
+    if isinstance(error, UndefinedError):
+        return _describe_undefined(detail)
+    return _("cannot render: %(detail)s") % {"detail": detail}
+
+
+def _describe_undefined(detail):
+    if match := re.fullmatch(r"'(.+)' is undefined", detail):
+        return _("'%(name)s' is undefined") % {"name": match[1]}
+    if match := re.fullmatch(r"'None' has no attribute '(.+)'", detail):
+        return _("cannot read '%(attribute)s' of an empty value: test it first with "
+                 "{%% if ... %%}") % {"attribute": match[1]}
+    if match := re.fullmatch(r"'.+' has no attribute '(.+)'", detail):
+        return _("'%(attribute)s' is undefined here") % {"attribute": match[1]}
+    return _("undefined value: %(detail)s") % {"detail": detail}
+
+
+def _tidy(body):
+    """Trailing spaces off every line, at most one blank line in a row, no blank edges.
+
+    Conditional blocks that render nothing would otherwise leave gaps.
+    """
+    lines = [line.rstrip() for line in body.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def _require_plain(value, path):
+    """The context holds plain data only: a model instance would expose its relations."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _require_plain(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _require_plain(item, f"{path}[{index}]")
+    elif not isinstance(value, PLAIN_TYPES):
+        raise TypeError(f"{path} is a {type(value).__name__}; a template context holds "
+                        "dicts, lists, str, int, Decimal, date and None only")
+
+
+# Environment and filters -------------------------------------------------------------
+
+def _language_code(language):
+    code = str(language).lower().replace("_", "-").split("-")[0]
+    if code not in LOCALES:
+        raise ValueError(f"unsupported language {language!r}; known: {', '.join(LOCALES)}")
+    return code
+
+
+def _locale(language):
+    return LOCALES[_language_code(language)]
+
+
+@cache
+def _environment(locale):
+    """One sandbox per locale, so that the filters format in the render's language."""
+    environment = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, loader=None,
+        trim_blocks=True, lstrip_blocks=True)
+    environment.filters.update({
+        "money": lambda amount, currency=None: _money(amount, currency, locale),
+        "date": lambda day: _date(day, "long", locale),
+        "short_date": lambda day: _date(day, "dd/MM/yyyy", locale),
+        "number": lambda value: _number(value, locale),
+    })
+    return environment
+
+
+def _money(amount, currency, locale):
+    if not _is_number(amount):
+        raise _FilterError(_("money: %(value)r is not an amount") % {"value": amount})
+    if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
+        raise _FilterError(_("money needs a currency code, as in "
+                             "{{ invoice.amount|money(invoice.currency) }}"))
+    return format_currency(amount, currency, locale=locale)
+
+
+def _date(day, pattern, locale):
+    if not isinstance(day, date):
+        raise _FilterError(_("%(value)r is not a date") % {"value": day})
+    text = format_date(day, pattern, locale=locale)
+    if locale.startswith("fr") and pattern == "long" and day.day == 1:
+        text = "1er" + text[1:]  # French writes the first of the month "1er"
+    return text
+
+
+def _number(value, locale):
+    if not _is_number(value):
+        raise _FilterError(_("number: %(value)r is not a number") % {"value": value})
+    return format_decimal(value, locale=locale)
+
+
+def _is_number(value):
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+# Sample context ----------------------------------------------------------------------
+
+SAMPLE_TODAY = date(2026, 5, 22)
+SAMPLE_RATE = Decimal("12.15")  # ECB rate of 1 January 2026 (2.15 %) + 10 points
+INDEMNITY = Decimal("40.00")
+
+SAMPLE_WORDS = {
+    "fr": {"step": "Relance 1", "team": "Service recouvrement", "phone": "04 72 10 20 30",
+           "customer_ref": "Client n° C-0042"},
+    "en": {"step": "First reminder", "team": "Credit Control",
+           "phone": "+33 4 72 10 20 30", "customer_ref": "Customer C-0042"},
+}
+
+
+def sample_context(language: str) -> dict:
+    """A realistic context: a French creditor, a customer, two invoices overdue and a
+    third one overdue as well, partly paid. Used for checks, the docs and previews."""
+    words = SAMPLE_WORDS[_language_code(language)]
+    invoices = [
+        _sample_invoice("FA-2026-0142", date(2026, 3, 16), date(2026, 4, 15), "4830.00"),
+        _sample_invoice("FA-2026-0187", date(2026, 3, 31), date(2026, 4, 30), "1234.56"),
+    ]
+    other_overdue = [_sample_invoice("FA-2026-0098", date(2026, 2, 27), date(2026, 3, 31),
+                                     "2160.00", open_amount="960.00")]
+    claimed = invoices + other_overdue
+    totals = [{"currency": "EUR", "amount": sum(i["open_amount"] for i in claimed)}]
+    return {
+        "company": {
+            "name": "Atelier Durand SAS", "address": "12 rue des Tanneurs\n69002 Lyon",
+            "siren": "812345676", "vat_number": "FR19812345676",
+            "email": "compta@atelier-durand.example", "phone": words["phone"],
+            "iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
+            "city": "Lyon",
+        },
+        "customer": {"name": "Boulangeries Martin SARL", "reference": "C-0042",
+                     "address": "4 avenue Jean Jaurès\n33000 Bordeaux",
+                     "siren": "498765437"},
+        "contact": {"name": "Claire Lefèvre",
+                    "email": "claire.lefevre@boulangeries-martin.example"},
+        "invoices": invoices,
+        "other_overdue": other_overdue,
+        "totals": totals,
+        "total": totals[0],
+        "penalties": _sample_penalties(claimed),
+        "payment": {"iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
+                    "reference": "RF18 5390 0754 7034"},
+        "portal_url": "https://relance.example/p/7f3kq2",
+        "collector": {
+            "name": "Julien Roux", "email": "julien.roux@atelier-durand.example",
+            "phone": words["phone"],
+            "signature": f"Julien Roux\n{words['team']} – Atelier Durand SAS\n"
+                         f"{words['phone']}",
+        },
+        "today": SAMPLE_TODAY,
+        "deadline": SAMPLE_TODAY + timedelta(days=15),
+        "step": {"name": words["step"], "tone": "courteous"},
+    }
+
+
+def _sample_invoice(number, issued, due, amount, open_amount=None):
+    return {"number": number, "issue_date": issued, "due_date": due,
+            "amount": Decimal(amount), "open_amount": Decimal(open_amount or amount),
+            "currency": "EUR", "days_late": (SAMPLE_TODAY - due).days}
+
+
+def _sample_penalties(invoices):
+    """Simple interest on the open amount, rate x days late / 365, per invoice."""
+    cent = Decimal("0.01")
+    amount = sum((i["open_amount"] * SAMPLE_RATE / 100 * i["days_late"] / 365)
+                 .quantize(cent, ROUND_HALF_UP) for i in invoices)
+    indemnity = INDEMNITY * len(invoices)
+    return {"rate": SAMPLE_RATE, "amount": amount, "indemnity": indemnity,
+            "total": amount + indemnity, "currency": "EUR"}
