@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.planner import (
-    DUE_DATE, PREVIOUS_STEP, OpenInvoice, Progress, ScenarioRule, StepRule, advanced, plan,
+    DUE_DATE, PREVIOUS_STEP, OpenInvoice, Progress, Reached, ScenarioRule, StepRule, advanced,
+    plan,
 )
 
 D = dt.date
@@ -207,7 +208,7 @@ def test_invariants_hold_for_every_generated_ledger_and_date(world, offset):
     for action in result.actions:
         assert all(r.invoice.customer_id == action.customer_id
                    and r.invoice.currency == action.currency for r in action.reached)
-        assert all(o.stop is None and o.due_date < as_of for o in action.others)
+        assert all(o.stop is None and o.due_date < result.day for o in action.others)
 
 
 @settings(max_examples=60, deadline=None)
@@ -225,3 +226,45 @@ def test_day_after_day_steps_come_in_order_and_never_twice(world):
         assert pairs == sorted(pairs), "steps in order"
         days = [day for day, _, _ in taken]
         assert len(days) == len(set(days)) and all(CAL.is_business_day(d) for d in days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-10, 60), min_size=1, max_size=7), st.integers(0, 120),
+       st.integers(0, 400))
+def test_the_bisection_finds_the_same_first_step_as_walking_the_scenario(days, due, offset):
+    from relance.dunning.planner import first_step, step_dates
+
+    scenario = ScenarioRule(5, tuple(StepRule(n, n, DUE_DATE, d)
+                                     for n, d in enumerate(sorted(days))))
+    inv = invoice(due=D(2026, 1, 1) + dt.timedelta(days=due))
+    as_of = D(2026, 1, 1) + dt.timedelta(days=offset)
+    assert scenario.due_offsets is not None
+    walked = None
+    for step, on in step_dates(scenario, inv, CAL):
+        if on > as_of:
+            break
+        walked = (step, 0)
+    assert first_step(scenario, inv, as_of, CAL) == walked
+
+
+@settings(max_examples=100, deadline=None)
+@given(worlds(), st.integers(0, 60))
+def test_next_date_is_the_first_day_the_planner_acts_again(world, offset):
+    from relance.dunning.planner import next_date, next_step
+
+    scenario, invoices = world
+    inv = invoices[0]
+    inv.stop = None
+    start = CAL.on_or_after(D(2026, 1, 1) + dt.timedelta(days=offset))
+    decision = next_step(scenario, inv, start, CAL)
+    if decision is None:
+        return
+    inv.progress = advanced(Reached(inv, *decision), scenario.id, start)
+    expected = next_date(scenario, inv.progress, inv.due_date, CAL)
+    day, acted = start, None
+    for _ in range(400):
+        day = CAL.on_or_after(day + dt.timedelta(days=1))
+        if next_step(scenario, inv, day, CAL):
+            acted = day
+            break
+    assert acted == expected

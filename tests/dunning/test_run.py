@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from relance.cases import services as cases
 from relance.cases.models import PaymentDeclaration, PaymentPlan
 from relance.dunning.models import (
-    Action, ActionInvoice, ActionStatus, InvoiceProgress, Run, Scenario, SegmentRule,
+    Action, ActionInvoice, ActionStatus, InvoiceProgress, Run, Scenario, SegmentRule, Step,
 )
 from relance.dunning.actions import invoice_timeline
 from relance.dunning.run import run_dunning
@@ -202,3 +202,48 @@ def test_a_customer_follows_its_own_scenario_else_its_segments_else_the_default(
     assert result.by_step == {"Key accounts / Friendly reminder": 1,
                               "Risky / Call accounts payable": 1,
                               "Standard / Friendly reminder": 1}
+
+
+def test_the_next_run_reads_only_the_invoices_whose_next_date_has_come(company):
+    from relance.dunning.run import load
+
+    late = customer(company, "LATE")
+    soon = invoice(late, "100.00", D(2026, 6, 12))      # friendly reminder Monday 15th
+    later = invoice(late, "100.00", D(2026, 6, 24))     # preventive reminder on the 19th
+    run_dunning(company, MONDAY)
+    read = {i.id for i in load(company, D(2026, 6, 16), incremental=True).invoices}
+    assert read == set()
+    read = {i.id for i in load(company, D(2026, 6, 19), incremental=True).invoices}
+    assert read == {later.pk}
+    assert InvoiceProgress.objects.get(invoice=soon).next_on == D(2026, 6, 22)
+
+
+def test_a_changed_step_counts_from_the_next_run(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "100.00", D(2026, 6, 12))
+    run_dunning(company, MONDAY)                        # friendly reminder
+    second = Step.objects.get(scenario__name="Standard", name="Second reminder")
+    second.days = 4                                     # was 8: now due Tuesday 16th
+    second.save()
+    assert [line["id"] for a in run_dunning(company, D(2026, 6, 16)).actions
+            for line in a.summary["invoices"]] == [inv.pk]
+
+
+def test_a_changed_due_date_counts_from_the_next_run(company):
+    late = customer(company, "LATE")
+    inv = invoice(late, "100.00", D(2026, 6, 12))
+    run_dunning(company, MONDAY)
+    inv.due_date = D(2026, 6, 5)                        # corrected by a re-import
+    inv.save(update_fields=["due_date"])
+    result = run_dunning(company, D(2026, 6, 16))       # 11 days late: second reminder
+    assert result.by_step == {"Standard / Second reminder": 1}
+
+
+def test_a_customer_moved_to_another_scenario_follows_it_from_the_next_run(company):
+    late = customer(company, "LATE")
+    invoice(late, "100.00", D(2026, 6, 12))
+    run_dunning(company, MONDAY)
+    late.scenario = Scenario.objects.get(company=company, name="Risky")
+    late.save(update_fields=["scenario"])
+    result = run_dunning(company, D(2026, 6, 17))       # 5 days late: Risky's call
+    assert result.by_step == {"Risky / Call accounts payable": 1}

@@ -20,9 +20,12 @@ Rules, in order, for each open invoice:
    A step acts only when the amount concerned reaches the step's minimum.
 """
 import datetime as dt
+import hashlib
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 DUE_DATE = "due_date"
 PREVIOUS_STEP = "previous_step"
@@ -45,6 +48,22 @@ class ScenarioRule:
     id: int
     steps: tuple  # StepRule, ordered by position
 
+    @cached_property
+    def fingerprint(self):
+        """A stable 63-bit digest of the steps: progress computed under other rules is
+        recognised and recomputed."""
+        digest = hashlib.blake2b(repr(self.steps).encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") >> 1
+
+    @cached_property
+    def due_offsets(self):
+        """The steps' day offsets when all count from the due date in increasing order
+        (the usual case, which `first_step` answers with a bisection), else None."""
+        offsets = [s.days for s in self.steps]
+        if all(s.trigger == DUE_DATE for s in self.steps) and offsets == sorted(offsets):
+            return offsets
+        return None
+
     def after(self, position):
         for step in self.steps:
             if step.position > position:
@@ -65,6 +84,10 @@ class Progress:
     reached_on: dt.date
     last_on: dt.date
     repeats: int = 0
+    # what the stored next date was computed from (None when not stored yet)
+    next_on: dt.date | None = None
+    due_date: dt.date | None = None
+    rules: int | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +107,23 @@ class Reached:
     invoice: OpenInvoice
     step: StepRule
     occurrence: int
+
+
+def next_date(scenario, progress, due_date, calendar):
+    """The first business day on which `next_step` may act again for an invoice at
+    `progress`, or None when its scenario has nothing more for it."""
+    candidates = []
+    following = scenario.after(progress.position)
+    if following is not None:
+        base = due_date if following.trigger == DUE_DATE else progress.reached_on
+        candidates.append(calendar.on_or_after(base + dt.timedelta(days=following.days)))
+    current = scenario.at(progress.position)
+    if current is not None and current.repeat_every_days:
+        again = progress.last_on + dt.timedelta(days=current.repeat_every_days)
+        candidates.append(calendar.on_or_after(again))
+    if not candidates:
+        return None
+    return calendar.on_or_after(max(min(candidates), progress.last_on + dt.timedelta(days=1)))
 
 
 def advanced(reached, scenario_id, as_of):
@@ -132,6 +172,14 @@ def step_dates(scenario, invoice, calendar):
 
 def first_step(scenario, invoice, as_of, calendar):
     """The latest step whose date has come, for an invoice new to this scenario."""
+    offsets = scenario.due_offsets
+    if offsets is not None:
+        k = bisect_right(offsets, (as_of - invoice.due_date).days) - 1
+        # a nominal date on or before as_of may still move past it to a business day
+        while k >= 0 and calendar.on_or_after(
+                invoice.due_date + dt.timedelta(days=offsets[k])) > as_of:
+            k -= 1
+        return None if k < 0 else (scenario.steps[k], 0)
     latest = None
     for step, on in step_dates(scenario, invoice, calendar):
         if on > as_of:
@@ -168,36 +216,42 @@ def plan(invoices, scenario_of, as_of, calendar):
     """
     as_of = calendar.on_or_after(as_of)
     groups = defaultdict(list)
-    overdue = defaultdict(list)
     stopped = Counter()
     for invoice in invoices:
         if invoice.stop:
             stopped[invoice.stop] += 1
             continue
-        if invoice.due_date < as_of:
-            overdue[invoice.customer_id, invoice.currency].append(invoice)
         scenario = scenario_of.get(invoice.customer_id)
         decision = scenario and next_step(scenario, invoice, as_of, calendar)
         if decision:
             step, occurrence = decision
             key = (invoice.customer_id, invoice.currency, scenario.id, step)
             groups[key].append(Reached(invoice, step, occurrence))
-    return _actions(groups, overdue, stopped, as_of)
-
-
-def _actions(groups, overdue, stopped, day):
-    result = Plan(actions=[], stopped=stopped, day=day)
+    result = Plan(actions=[], stopped=stopped, day=as_of)
     for (customer_id, currency, scenario_id, step), reached in groups.items():
         action = PlannedAction(customer_id, currency, scenario_id, step, reached)
         if action.amount < step.min_amount:
             result.below_minimum += 1
-            continue
-        concerned = {r.invoice.id for r in reached}
-        action.others = [i for i in overdue.get((customer_id, currency), ())
-                         if i.id not in concerned]
-        result.actions.append(action)
+        else:
+            result.actions.append(action)
     result.actions.sort(key=lambda a: (a.customer_id, a.currency, a.step.position))
+    attach_others(result.actions, (i for i in invoices if not i.stop), as_of)
     return result
+
+
+def attach_others(actions, invoices, as_of):
+    """List on each action the customer's other overdue invoices in its currency, among
+    `invoices` (stopped ones are left out: a disputed invoice is not claimed)."""
+    wanted = {(a.customer_id, a.currency) for a in actions}
+    overdue = defaultdict(list)
+    for invoice in invoices:
+        key = invoice.customer_id, invoice.currency
+        if key in wanted and invoice.due_date < as_of and not invoice.stop:
+            overdue[key].append(invoice)
+    for action in actions:
+        concerned = {r.invoice.id for r in action.reached}
+        action.others = [i for i in overdue.get((action.customer_id, action.currency), ())
+                         if i.id not in concerned]
 
 
 def upcoming(invoices, scenario_of, start, days, calendar):

@@ -5,6 +5,7 @@ Everything happens in one transaction that first locks the company row, so two r
 the same company never interleave; the unique constraints on actions and action lines
 are the last word if anything else writes concurrently.
 """
+import datetime as dt
 import json
 import logging
 import time
@@ -21,7 +22,7 @@ from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import (
     Action, ActionInvoice, ActionKind, ActionStatus, InvoiceProgress, Run, Step,
 )
-from relance.dunning.planner import advanced, plan
+from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
@@ -39,6 +40,8 @@ class RunResult:
     below_minimum: int = 0
     day: object = None        # the business day the actions are for
     seconds: float = 0.0
+    ledger: object = None     # what the planner read, for recording its progress
+    calendar: object = None
     run: Run | None = None
 
     @property
@@ -102,39 +105,46 @@ class Ledger:
     """The planner's inputs for a company (or one of its customers) on a date."""
     invoices: list
     numbers: dict
-    scenario_of: dict
+    scenario_of: dict        # customer id -> ScenarioRule
+    rules: dict              # scenario id -> ScenarioRule
+    reader: loading.InvoiceReader
 
 
-def load(company, as_of, customer_id=None, ahead_days=0):
-    """Open invoices due by `as_of + ahead_days` plus the preventive horizon."""
+def load(company, as_of, customer_id=None, ahead_days=0, incremental=False):
+    """Open invoices due by `as_of + ahead_days` plus the preventive horizon; with
+    `incremental`, only those that may need something on `as_of`."""
     rules = scenario_rules(company)
-    customers = loading.CustomerRules(company, as_of, customer_id)
+    reader = loading.InvoiceReader(company, as_of, rules)
     horizon = max([0] + [-s.days for r in rules.values() for s in r.steps]) + ahead_days
-    invoices, numbers = loading.open_invoices(company, as_of, horizon, customers,
-                                              customer_id)
-    scenario_of = {cid: rules[sid] for cid, sid in customers.scenario_id.items()
+    invoices = reader.due_by(as_of + dt.timedelta(days=horizon),
+                             None if customer_id is None else [customer_id], incremental)
+    scenario_of = {cid: rules[sid] for cid, sid in reader.scenario_of.items()
                    if sid in rules}
-    return Ledger(invoices, numbers, scenario_of)
+    return Ledger(invoices, reader.numbers, scenario_of, rules, reader)
 
 
 def _decide(company, as_of, dry_run):
     started = time.perf_counter()
     calendar = BusinessCalendar.around(as_of)
     day = calendar.on_or_after(as_of)
-    ledger = load(company, day)
+    ledger = load(company, day, incremental=True)
     loaded = time.perf_counter()
     decided = plan(ledger.invoices, ledger.scenario_of, day, calendar)
+    customers = {a.customer_id for a in decided.actions}
+    attach_others(decided.actions, ledger.reader.overdue_of(customers), day)
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     drafts = drafts_for(company, [(day, a) for a in decided.actions], ledger.numbers)
-    return RunResult(as_of, dry_run, drafts, decided.stopped, decided.below_minimum, day)
+    result = RunResult(as_of, dry_run, drafts, decided.stopped, decided.below_minimum, day)
+    result.ledger, result.calendar = ledger, calendar
+    return result
 
 
 def drafts_for(company, dated_actions, numbers):
     """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
              .select_related("scenario")}
-    contacts = loading.contacts_of({a.customer_id for _, a in dated_actions})
+    contacts = loading.contacts_of({a.customer_id for _, a in dated_actions}, company)
     return [_draft(a, steps[a.step.id], contacts.get(a.customer_id, ()), numbers, day)
             for day, a in dated_actions]
 
@@ -172,11 +182,11 @@ def _record(company, result, origin, user):
     fresh = [d for d in result.actions if d.key not in existing]
     joining = [d for d in result.actions if existing.get(d.key, (0, False))[1]]
     result.actions = fresh + joining
+    _advance(result)
     if result.actions:
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(_insert_actions(company, run, fresh, result.day))
         _insert_lines(result.actions, ids, result.day)
-        _advance(result.actions, result.day)
         _extend(joining, ids)
         _insert_events(company, fresh, ids, now, "action.planned")
         _insert_events(company, joining, ids, now, "action.extended")
@@ -230,23 +240,53 @@ def _extend(joining, ids):
         action.save(update_fields=["amount", "summary"])
 
 
-def _advance(drafts, as_of):
-    """Record each invoice's new place in its scenario (insert or update)."""
-    table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
-    sql = (f"INSERT INTO {table} (invoice_id, scenario_id, position, reached_on, last_on, "
-           f"repeats) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (invoice_id) DO UPDATE "
-           f"SET scenario_id = excluded.scenario_id, position = excluded.position, "
-           f"reached_on = excluded.reached_on, last_on = excluded.last_on, "
-           f"repeats = excluded.repeats")
-    rows = []
-    for d in drafts:
+UPSERT_PROGRESS = (
+    "INSERT INTO {table} (invoice_id, scenario_id, position, reached_on, last_on, repeats, "
+    "next_on, due_date, rules) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (invoice_id) DO UPDATE SET scenario_id = excluded.scenario_id, "
+    "position = excluded.position, reached_on = excluded.reached_on, "
+    "last_on = excluded.last_on, repeats = excluded.repeats, next_on = excluded.next_on, "
+    "due_date = excluded.due_date, rules = excluded.rules")
+
+
+def _progress_row(invoice, progress, scenario, calendar):
+    upcoming = next_date(scenario, progress, invoice.due_date, calendar) or loading.NEVER
+    return (invoice.id, progress.scenario_id, progress.position,
+            progress.reached_on.isoformat(), progress.last_on.isoformat(), progress.repeats,
+            upcoming.isoformat(), invoice.due_date.isoformat(), scenario.fingerprint)
+
+
+def _advance(result):
+    """Record each invoice's new place in its scenario and the next day it may need
+    something; refresh that day for the invoices read because it was out of date."""
+    ledger, day, calendar = result.ledger, result.day, result.calendar
+    rows, acted = [], set()
+    for d in result.actions:
+        scenario = ledger.rules[d.planned.scenario_id]
         for r in d.planned.reached:
-            p = advanced(r, d.planned.scenario_id, as_of)
-            rows.append((r.invoice.id, p.scenario_id, p.position, p.reached_on.isoformat(),
-                         p.last_on.isoformat(), p.repeats))
+            acted.add(r.invoice.id)
+            rows.append(_progress_row(r.invoice, advanced(r, scenario.id, day), scenario,
+                                      calendar))
+    for invoice in ledger.invoices:
+        scenario = ledger.scenario_of.get(invoice.customer_id)
+        if invoice.id not in acted and _stale(invoice, scenario):
+            rows.append(_progress_row(invoice, invoice.progress, scenario, calendar))
+    sql = UPSERT_PROGRESS.format(table=connection.ops.quote_name(
+        InvoiceProgress._meta.db_table))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5_000):
             cursor.executemany(sql, rows[start:start + 5_000])
+
+
+def _stale(invoice, scenario):
+    """Progress under the invoice's current scenario whose stored next date was
+    computed from other rules or another due date (a stopped invoice too: its next
+    date stays valid once the stop ends)."""
+    progress = invoice.progress
+    return (progress is not None and scenario is not None
+            and progress.scenario_id == scenario.id
+            and (progress.rules != scenario.fingerprint or progress.due_date != invoice.due_date
+                 or progress.next_on is None))
 
 
 def _insert_events(company, drafts, ids, now, event_type):

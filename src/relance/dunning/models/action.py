@@ -133,7 +133,11 @@ class ActionInvoice(models.Model):
 class InvoiceProgress(models.Model):
     """How far an invoice has gone through its scenario: the last step taken (by
     position), the day it was first taken, and the day and count of its last repeat.
-    Kept by the daily run so that it never has to aggregate the action history."""
+    Kept by the daily run so that it never has to aggregate the action history.
+
+    `next_on` is the first day the planner may act again; it holds only while the due
+    date and the scenario's rules (`rules`, their fingerprint) are the ones it was
+    computed with, which the run checks in SQL before trusting it."""
 
     invoice = models.OneToOneField("ledger.Invoice", on_delete=models.CASCADE,
                                    primary_key=True, related_name="dunning_progress")
@@ -143,6 +147,9 @@ class InvoiceProgress(models.Model):
     reached_on = models.DateField()
     last_on = models.DateField()
     repeats = models.PositiveSmallIntegerField(default=0)
+    next_on = models.DateField(null=True)
+    due_date = models.DateField(null=True)
+    rules = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("invoice progress")
