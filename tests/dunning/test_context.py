@@ -1,0 +1,177 @@
+"""The context a reminder is rendered with, built from a real action.
+
+The world: Ateliers Test SAS reminds Boulangerie Roux (followed by Julien, a collector
+with a signature) of two late invoices, one of them partly paid, while a third one is
+overdue too; and Import Export Ltd owes in euros and in dollars.
+"""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from relance.dunning import templating
+from relance.dunning.context import build_context
+from relance.dunning.models import Action, Step, StepTemplate
+from relance.team.models import User
+from tests.dunning.world import D, creditor, customer, invoice
+
+pytestmark = pytest.mark.django_db
+
+TODAY = D(2026, 6, 15)
+
+
+@pytest.fixture
+def company():
+    company = creditor()
+    company.address_line1, company.postal_code, company.city = "3 quai Saint-Antoine", "69002", "Lyon"
+    company.email, company.phone = "compta@ateliers-test.example", "04 72 00 00 00"
+    company.save()
+    return company
+
+
+@pytest.fixture
+def julien():
+    return User.objects.create_user("julien@ateliers-test.example", "pw", role="collector",
+                                    first_name="Julien", last_name="Roux",
+                                    signature="Julien Roux\nService recouvrement")
+
+
+@pytest.fixture
+def roux(company, julien):
+    return customer(company, "ROUX", name="Boulangerie Roux", owner=julien,
+                    address_line1="4 avenue Jean Jaurès", postal_code="33000",
+                    city="Bordeaux", siren="498765437")
+
+
+def step(company, tone="courteous"):
+    return Step.objects.filter(scenario__company=company, scenario__is_default=True,
+                               tone=tone).order_by("position").first()
+
+
+def action_for(customer, step, invoices, others=(), currency="EUR"):
+    """An action as the run writes it: the summary names the invoices."""
+    def line(i):
+        return {"id": i.pk, "number": i.number, "due_date": i.due_date.isoformat(),
+                "open_amount": str(i.open_amount), "days_late": 0}
+    return Action.objects.create(
+        company=customer.company, customer=customer, step=step, planned_on=TODAY,
+        currency=currency, channel=step.channel, tone=step.tone,
+        contact=customer.contacts.order_by("pk").first(),
+        amount=sum(i.open_amount for i in invoices),
+        summary={"scenario": step.scenario.name, "step": step.name,
+                 "invoices": [line(i) for i in invoices],
+                 "others": [line(i) for i in others]})
+
+
+def keys_of(value):
+    """The shape of a context: keys, and keys of nested dicts and list items."""
+    if isinstance(value, dict):
+        return {k: keys_of(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [keys_of(value[0])] if value else []
+    return None
+
+
+def test_the_context_has_the_documented_shape(company, roux):
+    a = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
+    b = invoice(roux, "500.00", TODAY - dt.timedelta(days=3))
+    context = build_context(action_for(roux, step(company), [a], [b]), TODAY)
+
+    assert keys_of(context) == keys_of(templating.sample_context("fr"))
+    assert context["customer"]["address"] == "4 avenue Jean Jaurès\n33000 Bordeaux"
+    assert context["company"]["address"] == "3 quai Saint-Antoine\n69002 Lyon"
+    assert context["contact"] == {"name": "Compta ROUX", "email": "compta@roux.example"}
+    assert context["payment"] == {"iban": company.iban, "bic": company.bic,
+                                  "reference": "RL-ROUX"}
+    assert context["collector"] == {"name": "Julien Roux",
+                                    "email": "julien@ateliers-test.example", "phone": "",
+                                    "signature": "Julien Roux\nService recouvrement"}
+    assert context["today"] == TODAY and context["portal_url"] == ""
+    assert context["step"] == {"name": step(company).name, "tone": "courteous"}
+
+
+def test_invoices_carry_todays_open_amount_and_days_late(company, roux):
+    partly_paid = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30),
+                          open_amount=Decimal("400.00"))
+    not_yet_due = invoice(roux, "90.00", TODAY + dt.timedelta(days=5))
+    context = build_context(action_for(roux, step(company), [partly_paid, not_yet_due]),
+                            TODAY)
+
+    first, second = context["invoices"]
+    assert (first["number"], first["amount"], first["open_amount"], first["days_late"]) == (
+        partly_paid.number, Decimal("1000.00"), Decimal("400.00"), 30)
+    assert first["issue_date"] == partly_paid.issue_date
+    assert second["days_late"] == -5
+
+
+def test_totals_are_per_currency_the_actions_first(company):
+    abroad = customer(company, "EXPORT", name="Import Export Ltd")
+    euros = invoice(abroad, "100.00", TODAY - dt.timedelta(days=10))
+    dollars = invoice(abroad, "250.00", TODAY - dt.timedelta(days=10), currency="USD")
+    more_dollars = invoice(abroad, "50.00", TODAY - dt.timedelta(days=40), currency="USD")
+    context = build_context(action_for(abroad, step(company), [dollars, more_dollars],
+                                       [euros], currency="USD"), TODAY)
+
+    assert context["totals"] == [{"currency": "USD", "amount": Decimal("300.00")},
+                                 {"currency": "EUR", "amount": Decimal("100.00")}]
+    assert context["total"] == context["totals"][0]
+    assert context["penalties"]["currency"] == "USD"
+
+
+def test_penalties_are_simple_interest_plus_forty_per_late_invoice(company, roux):
+    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
+    later = invoice(roux, "2000.00", TODAY - dt.timedelta(days=73))
+    not_due = invoice(roux, "700.00", TODAY + dt.timedelta(days=2))
+    context = build_context(action_for(roux, step(company), [late, later, not_due]), TODAY)
+
+    # 1000 × 12.15 × 30 / 36500 = 9.99 ; 2000 × 12.15 × 73 / 36500 = 48.60
+    assert context["penalties"] == {
+        "rate": Decimal("12.15"), "amount": Decimal("58.59"),
+        "indemnity": Decimal("80.00"), "total": Decimal("138.59"), "currency": "EUR"}
+
+
+def test_a_contractual_rate_replaces_the_provisional_statutory_one(company, roux):
+    company.contractual_rate = Decimal("15")
+    company.save()
+    late = invoice(roux, "3650.00", TODAY - dt.timedelta(days=10))
+    penalties = build_context(action_for(roux, step(company), [late]), TODAY)["penalties"]
+
+    assert penalties["rate"] == Decimal("15")
+    assert penalties["amount"] == Decimal("15.00")
+
+
+def test_a_formal_notice_gives_a_deadline_and_a_reminder_none(company, roux):
+    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=40))
+    notice = build_context(action_for(roux, step(company, "formal_notice"), [late]), TODAY)
+    reminder = build_context(action_for(roux, step(company), [late]), TODAY)
+
+    assert notice["deadline"] == TODAY + dt.timedelta(days=15)
+    assert notice["step"]["tone"] == "formal_notice"
+    assert reminder["deadline"] is None
+
+
+def test_without_a_collector_or_a_contact_the_company_signs_to_nobody_in_particular(company):
+    orphan = customer(company, "ORPHAN")
+    late = invoice(orphan, "100.00", TODAY - dt.timedelta(days=3))
+    action = action_for(orphan, step(company), [late])
+    action.contact = None
+    context = build_context(action, TODAY)
+
+    assert context["contact"] is None
+    assert context["collector"]["name"] == company.name
+    assert context["collector"]["signature"] == company.name
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_shipped_step_template_renders_with_it(company, roux, language):
+    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
+    other = invoice(roux, "250.00", TODAY - dt.timedelta(days=50))
+    templates = StepTemplate.objects.filter(step__scenario__company=company,
+                                            language=language).select_related("step")
+    assert templates.count() > 10
+    for template in templates:
+        context = build_context(action_for(roux, template.step, [late], [other]), TODAY)
+        rendered = templating.render(template.subject, template.body, context, language)
+        assert rendered.subject.strip(), template
+        assert "Boulangerie Roux" in rendered.subject + rendered.body or \
+            late.number in rendered.subject + rendered.body, template
