@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("imports/", include("relance.imports.urls")),
+    path("dunning/", include("relance.dunning.urls")),
     path("", include("relance.web.urls")),
 ]

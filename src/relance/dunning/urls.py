@@ -1,0 +1,14 @@
+from django.urls import path
+
+from relance.dunning import views
+
+app_name = "dunning"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("run/", views.run_now, name="run"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("review/", views.review, name="review"),
+    path("actions/<int:pk>/", views.action_detail, name="action"),
+    path("actions/<int:pk>/approve/", views.approve, name="approve"),
+    path("actions/<int:pk>/cancel/", views.cancel, name="cancel"),
+]

@@ -1,0 +1,181 @@
+"""The review queue and one action's page: see what will go out, edit it, approve it
+or cancel it. The decisions themselves are `relance.dunning.actions`."""
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relance.dunning import actions, templating
+from relance.dunning.context import build_context, contact_of
+from relance.dunning.forms import ActionEditForm, CancelForm
+from relance.dunning.models import StepTemplate
+from relance.dunning.views.access import action_for, dunning_page
+from relance.ledger.models import Event
+
+PAGE_SIZE = 50
+FALLBACK_LANGUAGE = "fr"
+
+
+@dunning_page
+def review(request, company):
+    queue = actions.awaiting_approval(company).select_related("customer__owner")
+    if not request.user.is_manager:
+        queue = queue.filter(customer__owner=request.user)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"section": "dunning", "page": page, "cancel_form": CancelForm()}
+    return render(request, "dunning/review.html", context)
+
+
+@dunning_page
+def action_detail(request, company, pk):
+    action = action_for(request.user, company, pk)
+    today = timezone.localdate()
+    message = message_for(action, today)
+    form = _edit_form(request, action, message, today) if action.is_open else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("Only a planned action can be edited."))
+            return redirect("dunning:action", pk=action.pk)
+        if form.is_valid() and _save(request, action, form):
+            messages.success(request, _("The reminder was saved."))
+            return redirect("dunning:action", pk=action.pk)
+    context = {"section": "dunning", "action": action, "message": message, "form": form,
+               "cancel_form": CancelForm(), "invoices": _lines(action, "invoices", today),
+               "others": _lines(action, "others", today),
+               "events": Event.objects.filter(customer=action.customer,
+                                              type__startswith="action.",
+                                              data__action=action.pk)
+                                      .select_related("actor").order_by("-at", "-id")}
+    return render(request, "dunning/action.html", context)
+
+
+@dunning_page
+@require_POST
+def approve(request, company, pk):
+    action = action_for(request.user, company, pk)
+    try:
+        actions.approve(action, request.user)
+        messages.success(request, _("Approved: %(action)s.") % {"action": _named(action)})
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return _back(request, action)
+
+
+@dunning_page
+@require_POST
+def cancel(request, company, pk):
+    action = action_for(request.user, company, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the reminder is cancelled."))
+        return _back(request, action)
+    try:
+        actions.cancel(action, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Cancelled: %(action)s.") % {"action": _named(action)})
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return _back(request, action)
+
+
+# The message ------------------------------------------------------------------------
+
+@dataclass
+class Message:
+    language: str
+    template: tuple          # (subject, body) sources of the step's template
+    subject: str = ""
+    body: str = ""
+    problem: str = ""        # why it cannot be rendered, for the error box
+
+
+def message_for(action, today):
+    """The action's text as it will read: its own subject and body where set, else the
+    step's template in the customer's language (French when there is none)."""
+    language, template = _template(action)
+    message = Message(language, template)
+    subject = action.subject or template[0]
+    body = action.body or template[1]
+    if not (subject.strip() and body.strip()):
+        message.problem = _("This action has no text: neither its own nor a template "
+                            "of its step.")
+        return message
+    try:
+        rendered = templating.render(subject, body, build_context(action, today), language)
+    except (templating.TemplateProblem, ValueError, TypeError) as problem:
+        message.problem = str(problem)
+    else:
+        message.subject, message.body = rendered.subject, rendered.body
+    return message
+
+
+def _template(action):
+    wanted = action.customer.language
+    if wanted not in templating.LOCALES:
+        wanted = FALLBACK_LANGUAGE
+    if action.step_id is None:
+        return wanted, ("", "")
+    by_language = {t.language: t for t in
+                   StepTemplate.objects.filter(step_id=action.step_id,
+                                               language__in=[wanted, FALLBACK_LANGUAGE])}
+    for language in (wanted, FALLBACK_LANGUAGE):
+        if language in by_language:
+            return language, (by_language[language].subject, by_language[language].body)
+    return wanted, ("", "")
+
+
+# Editing ----------------------------------------------------------------------------
+
+def _edit_form(request, action, message, today):
+    def context_for(contact):
+        context = build_context(action, today)
+        context["contact"] = contact_of(contact)
+        return context
+    data = request.POST if request.method == "POST" else None
+    return ActionEditForm(data, action=action, template=message.template,
+                          language=message.language, context_for=context_for)
+
+
+def _save(request, action, form):
+    subject, body = form.texts()
+    try:
+        actions.edit(action, request.user, subject=subject, body=body,
+                     note=form.cleaned_data["note"], contact=form.cleaned_data["contact"])
+    except actions.ActionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return False
+    return True
+
+
+# Helpers ----------------------------------------------------------------------------
+
+def _lines(action, key, today):
+    """The summary's invoices with dates and amounts as values, days late as of today."""
+    lines = []
+    for line in (action.summary or {}).get(key, []):
+        due = dt.date.fromisoformat(line["due_date"])
+        lines.append({"id": line["id"], "number": line["number"], "due_date": due,
+                      "open_amount": Decimal(line["open_amount"]),
+                      "days_late": (today - due).days})
+    return lines
+
+
+def _named(action):
+    step = action.step.name if action.step else action.get_kind_display()
+    return f"{step} – {action.customer.name}"
+
+
+def _back(request, action):
+    """To the page the button was on when it says so safely, else the action's page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("dunning:action", pk=action.pk)
+
