@@ -23,7 +23,8 @@ TODAY = D(2026, 6, 15)
 @pytest.fixture
 def company():
     company = creditor()
-    company.address_line1, company.postal_code, company.city = "3 quai Saint-Antoine", "69002", "Lyon"
+    company.address_line1 = "3 quai Saint-Antoine"
+    company.postal_code, company.city = "69002", "Lyon"
     company.email, company.phone = "compta@ateliers-test.example", "04 72 00 00 00"
     company.save()
     return company

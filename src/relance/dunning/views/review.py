@@ -29,7 +29,7 @@ def review(request, company):
     if not request.user.is_manager:
         queue = queue.filter(customer__owner=request.user)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"section": "dunning", "page": page, "cancel_form": CancelForm()}
+    context = {"section": "dunning", "page": page}
     return render(request, "dunning/review.html", context)
 
 
@@ -47,7 +47,7 @@ def action_detail(request, company, pk):
             messages.success(request, _("The reminder was saved."))
             return redirect("dunning:action", pk=action.pk)
     context = {"section": "dunning", "action": action, "message": message, "form": form,
-               "cancel_form": CancelForm(), "invoices": _lines(action, "invoices", today),
+               "invoices": _lines(action, "invoices", today),
                "others": _lines(action, "others", today),
                "events": Event.objects.filter(customer=action.customer,
                                               type__startswith="action.",
