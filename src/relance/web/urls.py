@@ -1,12 +1,27 @@
 from django.urls import path
 
 from relance.web import views
+from relance.web.views import cases
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
+    path("customers/<int:pk>/scenario/", cases.change_scenario, name="customer_scenario"),
+    path("customers/<int:pk>/hold/", cases.put_customer_on_hold, name="customer_hold"),
+    path("customers/<int:pk>/hold/release/", cases.release_customer_hold,
+         name="customer_release"),
+    path("customers/<int:pk>/promises/", cases.record_promise, name="promise_record"),
+    path("customers/<int:pk>/promises/<int:promise_pk>/cancel/", cases.cancel_promise,
+         name="promise_cancel"),
+    path("customers/<int:pk>/reminders/", cases.send_reminder, name="reminder_send"),
     path("invoices/", views.invoice_list, name="invoices"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:pk>/disputes/", cases.open_dispute, name="dispute_open"),
+    path("invoices/<int:pk>/disputes/<int:dispute_pk>/resolve/", cases.resolve_dispute,
+         name="dispute_resolve"),
+    path("invoices/<int:pk>/hold/", cases.put_invoice_on_hold, name="invoice_hold"),
+    path("invoices/<int:pk>/hold/release/", cases.release_invoice_hold,
+         name="invoice_release"),
 ]

@@ -3,13 +3,15 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from relance.cases.models import Dispute
+from relance.cases.models import Dispute, DisputeStatus
 from relance.dunning import actions as dunning_actions
 from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
 from relance.web.forms import InvoiceFilterForm
+from relance.web.forms_cases import DisputeForm, HoldForm, ResolveDisputeForm
 from relance.web.keyset import keyset_page
 from relance.web.views.common import mark_invoices
+from relance.web.views.customers import may_act, may_dispute, with_detail_links
 
 PAGE_SIZE = 50
 # A customer search matching more customers than this is too vague to be useful.
@@ -62,9 +64,16 @@ def _matching_customers(q):
 
 
 def invoice_detail(request, pk):
-    today = timezone.localdate()
     invoice = get_object_or_404(Invoice.objects.select_related("customer", "company"), pk=pk)
+    return render_invoice(request, invoice)
+
+
+def render_invoice(request, invoice, **submitted):
+    """The invoice's file; `submitted` holds a posted form that has errors."""
+    today = timezone.localdate()
     mark_invoices([invoice], today)
+    disputes = list(Dispute.objects.filter(invoice=invoice).select_related("owner")
+                    .order_by("-opened_on", "-id"))
     context = {
         "section": "invoices",
         "invoice": invoice, "today": today,
@@ -72,9 +81,15 @@ def invoice_detail(request, pk):
         .order_by("date", "id"),
         "applied_to": invoice.credit_allocations.select_related("invoice")
         .order_by("date", "id"),
-        "disputes": Dispute.objects.filter(invoice=invoice).select_related("owner")
-        .order_by("-opened_on", "-id"),
+        "disputes": disputes,
+        "open_dispute": next((d for d in disputes if d.status == DisputeStatus.OPEN), None),
+        "on_hold": invoice.is_on_hold(today),
         "events": dunning_actions.invoice_timeline(invoice),
-        "actions": dunning_actions.for_invoice(invoice),
+        "actions": with_detail_links(dunning_actions.for_invoice(invoice)),
+        "may_act": may_act(request.user, invoice.customer),
+        "may_dispute": may_dispute(request.user, invoice.customer),
+        "dispute_form": DisputeForm(), "resolve_form": ResolveDisputeForm(),
+        "hold_form": HoldForm(today=today),
     }
+    context.update(submitted)
     return render(request, "web/invoice.html", context)

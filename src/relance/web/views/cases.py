@@ -1,0 +1,211 @@
+"""POST handlers of the customer and invoice pages: holds, promises, disputes, the
+customer's scenario and a reminder sent by hand.
+
+Each one parses its form, calls the service and goes back to the page. A form with
+errors, or one the service refuses, shows the page again (200) with the errors in
+place, and nothing has changed. Who may do what: `may_act` and `may_dispute`.
+"""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relance.cases import services
+from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from relance.cases.services import CaseRefused
+from relance.dunning import actions as dunning_actions
+from relance.dunning import assignment
+from relance.dunning.actions import ActionRefused
+from relance.ledger import timeline
+from relance.ledger.models import Customer, Invoice
+from relance.web.forms_cases import (
+    DisputeForm, HoldForm, ManualReminderForm, PromiseForm, ResolveDisputeForm,
+    ScenarioForm,
+)
+from relance.web.views.customers import may_act, may_dispute, render_customer
+from relance.web.views.invoices import render_invoice
+
+
+def _customer(request, pk, allowed=may_act):
+    customer = get_object_or_404(Customer.objects.select_related("owner", "sales_rep"),
+                                 pk=pk)
+    if not allowed(request.user, customer):
+        raise PermissionDenied
+    return customer
+
+
+def _invoice(request, pk, allowed=may_act):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer", "company"),
+                                pk=pk)
+    if not allowed(request.user, invoice.customer):
+        raise PermissionDenied
+    return invoice
+
+
+def _customer_page(customer):
+    return reverse("web:customer", args=[customer.pk]) + "#dunning"
+
+
+def _invoice_page(invoice, anchor="cases"):
+    return reverse("web:invoice", args=[invoice.pk]) + f"#{anchor}"
+
+
+def _submit(request, form, act, done, back, show_again):
+    """Call `act(cleaned_data)` when the form is valid and go `back` with the `done`
+    message; otherwise, or when the service refuses, `show_again(form)`."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except (CaseRefused, ActionRefused) as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return show_again(form)
+
+
+# The customer page
+
+@require_POST
+def change_scenario(request, pk):
+    customer = _customer(request, pk)
+    form = ScenarioForm(customer, request.POST)
+    return _submit(request, form,
+                   lambda data: _change_scenario(customer, data["scenario"], request.user),
+                   _("The customer's scenario was changed."), _customer_page(customer),
+                   lambda form: render_customer(request, customer, scenario_form=form))
+
+
+@transaction.atomic
+def _change_scenario(customer, scenario, user):
+    """Give the customer its own scenario (None: back to its segment's or the company's
+    default) and say on the timeline which scenario it followed and follows now."""
+    if customer.scenario_id == (scenario and scenario.pk):
+        return
+    before, _source = assignment.scenario_for(customer)
+    own_before = customer.scenario_id
+    customer.scenario = scenario
+    customer.save(update_fields=["scenario", "updated_at"])
+    after, _source = assignment.scenario_for(customer)
+    timeline.record(customer.company, "customer.scenario_changed", customer=customer,
+                    actor=user, message=f"{before or '—'} → {after or '—'}",
+                    data={"from": own_before, "to": scenario and scenario.pk})
+
+
+@require_POST
+def put_customer_on_hold(request, pk):
+    customer = _customer(request, pk)
+    return _put_on_hold(request, customer, _customer_page(customer),
+                        lambda form: render_customer(request, customer, hold_form=form))
+
+
+@require_POST
+def release_customer_hold(request, pk):
+    customer = _customer(request, pk)
+    _release(request, customer)
+    return redirect(_customer_page(customer))
+
+
+def _put_on_hold(request, target, back, show_again):
+    today = timezone.localdate()
+    form = HoldForm(request.POST, today=today)
+    return _submit(request, form,
+                   lambda data: services.put_on_hold(target, data["reason"], data["until"],
+                                                     today, request.user),
+                   _("Reminders are on hold."), back, show_again)
+
+
+def _release(request, target):
+    if not target.hold_reason:
+        messages.info(request, _("There was no hold to release."))
+        return
+    services.release_hold(target, request.user)
+    messages.success(request, _("The hold was released."))
+
+
+@require_POST
+def record_promise(request, pk):
+    customer = _customer(request, pk)
+    today = timezone.localdate()
+    form = PromiseForm(customer, request.POST, today=today)
+    return _submit(request, form,
+                   lambda data: services.record_promise(
+                       customer, data["invoices"], data["amount"], data["promised_for"],
+                       today, data["note"], request.user),
+                   _("The promise was recorded."), _customer_page(customer),
+                   lambda form: render_customer(request, customer, promise_form=form))
+
+
+@require_POST
+def cancel_promise(request, pk, promise_pk):
+    customer = _customer(request, pk)
+    promise = get_object_or_404(Promise.objects.select_related("customer__company"),
+                                pk=promise_pk, customer=customer)
+    if promise.status != PromiseStatus.OPEN:
+        messages.info(request, _("This promise was no longer open."))
+    else:
+        services.cancel_promise(promise, request.user)
+        messages.success(request, _("The promise was cancelled."))
+    return redirect(_customer_page(customer))
+
+
+@require_POST
+def send_reminder(request, pk):
+    customer = _customer(request, pk)
+    today = timezone.localdate()
+    form = ManualReminderForm(customer, request.POST, today=today)
+    return _submit(request, form,
+                   lambda data: dunning_actions.send_manual(
+                       customer, data["step"], data["invoices"], request.user,
+                       as_of=today, note=data["note"]),
+                   _("The reminder is planned for today."), _customer_page(customer),
+                   lambda form: render_customer(request, customer, reminder_form=form))
+
+
+# The invoice page
+
+@require_POST
+def open_dispute(request, pk):
+    invoice = _invoice(request, pk, may_dispute)
+    form = DisputeForm(request.POST)
+    return _submit(request, form,
+                   lambda data: services.open_dispute(invoice, data["reason"], data["comment"],
+                                                      timezone.localdate(), request.user),
+                   _("The dispute was opened: reminders on this invoice pause."),
+                   _invoice_page(invoice),
+                   lambda form: render_invoice(request, invoice, dispute_form=form))
+
+
+@require_POST
+def resolve_dispute(request, pk, dispute_pk):
+    invoice = _invoice(request, pk, may_dispute)
+    dispute = get_object_or_404(Dispute, pk=dispute_pk, invoice=invoice)
+    form = ResolveDisputeForm(request.POST)
+    return _submit(request, form,
+                   lambda data: _resolve(dispute, data["resolution"], request.user),
+                   _("The dispute was resolved."), _invoice_page(invoice),
+                   lambda form: render_invoice(request, invoice, resolve_form=form))
+
+
+def _resolve(dispute, resolution, user):
+    if dispute.status != DisputeStatus.OPEN:
+        raise CaseRefused(_("This dispute is already resolved."))
+    services.resolve_dispute(dispute, resolution, timezone.localdate(), user)
+
+
+@require_POST
+def put_invoice_on_hold(request, pk):
+    invoice = _invoice(request, pk)
+    return _put_on_hold(request, invoice, _invoice_page(invoice, "dunning"),
+                        lambda form: render_invoice(request, invoice, hold_form=form))
+
+
+@require_POST
+def release_invoice_hold(request, pk):
+    invoice = _invoice(request, pk)
+    _release(request, invoice)
+    return redirect(_invoice_page(invoice, "dunning"))
