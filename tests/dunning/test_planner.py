@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.planner import (
     DUE_DATE, PREVIOUS_STEP, OpenInvoice, Progress, Reached, ScenarioRule, StepRule, advanced,
-    plan,
+    attach_others, plan,
 )
 
 D = dt.date
@@ -135,6 +135,7 @@ def test_one_action_per_customer_step_and_currency_lists_the_other_overdue_invoi
         invoice(5, customer=8, due=D(2026, 6, 2), amount="10"),
     ]
     result = plan(invoices, {7: STANDARD, 8: STANDARD}, D(2026, 6, 3), CAL)
+    attach_others(result.actions, invoices, result.day)
     assert positions(result) == [(7, 2, [1, 2]), (7, 2, [3]), (8, 2, [5])]
     eur = result.actions[0]
     assert eur.currency == "EUR" and eur.amount == Decimal("150")
@@ -146,6 +147,7 @@ def test_stopped_invoices_get_nothing_and_are_counted_by_reason():
     invoices = [invoice(1, stop="disputed"), invoice(2, stop="promised"),
                 invoice(3, stop="disputed"), invoice(4)]
     result = plan(invoices, {1: STANDARD}, D(2026, 6, 11), CAL)
+    attach_others(result.actions, invoices, result.day)
     assert positions(result) == [(1, 2, [4])]
     assert result.stopped == {"disputed": 2, "promised": 1}
     assert result.actions[0].others == []   # the disputed and promised ones are not listed
@@ -200,6 +202,7 @@ def test_invariants_hold_for_every_generated_ledger_and_date(world, offset):
     scenario, invoices = world
     as_of = D(2026, 1, 1) + dt.timedelta(days=offset)
     result = plan(invoices, {c: scenario for c in range(1, 5)}, as_of, CAL)
+    attach_others(result.actions, invoices, result.day)
     keys = [(a.customer_id, a.step.id, a.currency) for a in result.actions]
     assert len(keys) == len(set(keys)), "one message per customer, step and currency"
     reached = [r.invoice for a in result.actions for r in a.reached]

@@ -247,3 +247,14 @@ def test_a_customer_moved_to_another_scenario_follows_it_from_the_next_run(compa
     late.save(update_fields=["scenario"])
     result = run_dunning(company, D(2026, 6, 17))       # 5 days late: Risky's call
     assert result.by_step == {"Risky / Call accounts payable": 1}
+
+
+def test_a_later_reminder_still_lists_the_invoices_the_run_did_not_need_to_read(company):
+    late = customer(company, "LATE")
+    old = invoice(late, "700.00", D(2026, 4, 1))        # escalated on the first run
+    run_dunning(company, MONDAY)
+    new = invoice(late, "100.00", MONDAY)               # friendly reminder on the 16th
+    action = run_dunning(company, D(2026, 6, 16)).actions[0]
+    assert [line["id"] for line in action.summary["invoices"]] == [new.pk]
+    assert [line["id"] for line in action.summary["others"]] == [old.pk]
+    assert action.planned.overdue_total == Decimal("800.00")

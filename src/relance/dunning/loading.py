@@ -37,14 +37,6 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _to_amount():
-    """Django's SQLite connection turns DATE columns into dates, but decimals come
-    back as floats."""
-    if connection.vendor == "sqlite":
-        return lambda v: Decimal(str(v))
-    return lambda v: v
-
-
 def _rows(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -110,10 +102,27 @@ def stopped_invoice_ids(company, as_of):
     }
 
 
-SELECT = ("SELECT i.id, i.customer_id, i.currency, i.due_date, i.open_amount, i.number, "
-          "i.hold_reason, i.hold_until, c.scenario_id, c.segment, c.hold_reason, "
-          "c.hold_until, p.scenario_id, p.position, p.reached_on, p.last_on, p.repeats, "
-          "p.next_on, p.due_date, p.rules ")
+def _select():
+    """The columns read for each invoice. On SQLite, dates and amounts are read as text
+    and converted here: Django's per-value converters would triple the cost."""
+    if connection.vendor == "sqlite":
+        def text(column):
+            return f"CAST({column} AS TEXT)"
+    else:
+        def text(column):
+            return column
+    columns = ["i.id", "i.customer_id", "i.currency", text("i.due_date"),
+               text("i.open_amount"), "i.number", "i.hold_reason", text("i.hold_until"),
+               "c.scenario_id", "c.segment", "c.hold_reason", text("c.hold_until"),
+               "p.scenario_id", "p.position", text("p.reached_on"), text("p.last_on"),
+               "p.repeats", text("p.next_on"), text("p.due_date"), "p.rules"]
+    return "SELECT " + ", ".join(columns) + " "
+
+
+def _parsers():
+    if connection.vendor == "sqlite":
+        return dt.date.fromisoformat, Decimal
+    return (lambda v: v), (lambda v: v)
 
 
 class InvoiceReader:
@@ -124,21 +133,23 @@ class InvoiceReader:
         self.as_of = as_of
         self.assignment = Assignment.of(company, rules)
         self.stops = stopped_invoice_ids(company, as_of)
+        self.had_progress = InvoiceProgress.objects.filter(invoice__company=company).exists()
         self.scenario_of = {}     # customer id -> scenario id, for the customers read
         self.numbers = {}         # invoice id -> number
-        self._to_amount = _to_amount()
 
     def due_by(self, horizon, customer_ids=None, incremental=False):
         """Open invoices due by `horizon`; with `incremental`, only those that may
         need something on `as_of` (see the module's docstring)."""
-        params = [self.company.pk, horizon.isoformat()]
-        sql = (SELECT + f"FROM {_table(Invoice)} i "
+        sql = (_select() + f"FROM {_table(Invoice)} i "
                f"JOIN {_table(Customer)} c ON c.id = i.customer_id "
                f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id "
-               "WHERE i.company_id = %s AND i.status = 'open' AND i.kind = 'invoice' "
-               "AND i.due_date <= %s")
-        if customer_ids is not None:
-            sql += f" AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
+               "WHERE i.status = 'open' AND i.kind = 'invoice' AND i.due_date <= %s ")
+        params = [horizon.isoformat()]
+        if customer_ids is None:
+            sql += "AND i.company_id = %s"
+            params.append(self.company.pk)
+        else:   # the customers' invoices through their index, not the company's
+            sql += f"AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
             params += list(customer_ids)
         if incremental:
             params.append(self.as_of.isoformat())
@@ -146,12 +157,16 @@ class InvoiceReader:
                     "OR p.due_date <> i.due_date "
                     f"OR p.scenario_id <> {self.assignment.effective_sql(params)} "
                     f"OR p.rules <> {self.assignment.fingerprint_sql(params)})")
-        return [self._invoice(row) for row in _rows(sql, params)]
+        return self._read(sql, params)
 
-    def overdue_of(self, customer_ids):
+    def overdue_of(self, customer_ids, read):
         """Every open overdue invoice of these customers (for the 'other overdue
-        invoices' of their reminders), whatever their progress."""
+        invoices' of their reminders), whatever their progress. `read` are the
+        invoices already read: when no invoice had progress yet (the first run), they
+        are all of them."""
         day = self.as_of - dt.timedelta(days=1)
+        if not self.had_progress:
+            return read
         if len(customer_ids) > 2_000:
             wanted = set(customer_ids)
             return [i for i in self.due_by(day) if i.customer_id in wanted]
@@ -161,36 +176,43 @@ class InvoiceReader:
             found += self.due_by(day, ids[start:start + 500])
         return found
 
-    def _invoice(self, row):
-        (iid, cid, currency, due, amount, number, hold_reason, hold_until, own_scenario,
-         segment, customer_hold, customer_until, scenario_id, position, reached_on,
-         last_on, repeats, next_on, progress_due, rules) = row
-        progress = None if scenario_id is None else Progress(
-            scenario_id, position, reached_on, last_on, repeats, next_on, progress_due, rules)
-        invoice = OpenInvoice(iid, cid, currency, due, self._to_amount(amount), progress)
-        self.numbers[iid] = number
-        if cid not in self.scenario_of:
-            self.scenario_of[cid] = self.assignment.scenario_id(own_scenario, segment)
-        invoice.stop = self._stop_reason(invoice, hold_reason, hold_until, customer_hold,
-                                         customer_until)
-        return invoice
-
-    def _stop_reason(self, invoice, hold_reason, hold_until, customer_hold, customer_until):
-        as_of, stops = self.as_of, self.stops
-        if invoice.open_amount < self.company.dunning_tolerance:
-            return PAID
-        if invoice.id in stops[DISPUTED]:
-            return DISPUTED
-        if hold_reason and (hold_until is None or hold_until >= as_of):
-            return INVOICE_ON_HOLD
-        if customer_hold and (customer_until is None or customer_until >= as_of):
-            return CUSTOMER_ON_HOLD
-        for reason in (PROMISED, PAYMENT_PLAN, DECLARED_PAID):
-            if invoice.id in stops[reason]:
-                return reason
-        if self.scenario_of[invoice.customer_id] is None:
-            return NO_SCENARIO
-        return None
+    def _read(self, sql, params):
+        """Rows to OpenInvoices, each with its stop reason: the hot loop of a run."""
+        day, stops, tolerance = self.as_of, self.stops, self.company.dunning_tolerance
+        disputed, promised = stops[DISPUTED], stops[PROMISED]
+        planned, declared = stops[PAYMENT_PLAN], stops[DECLARED_PAID]
+        to_date, to_amount = _parsers()
+        scenario_of, numbers, choose = self.scenario_of, self.numbers, self.assignment.scenario_id
+        invoices = []
+        for (iid, cid, currency, due, amount, number, hold, hold_until, own, segment,
+             customer_hold, customer_until, scenario_id, position, reached_on, last_on,
+             repeats, next_on, progress_due, rules) in _rows(sql, params):
+            progress = None if scenario_id is None else Progress(
+                scenario_id, position, to_date(reached_on), to_date(last_on), repeats,
+                next_on and to_date(next_on), progress_due and to_date(progress_due), rules)
+            amount = to_amount(amount)
+            invoice = OpenInvoice(iid, cid, currency, to_date(due), amount, progress)
+            numbers[iid] = number
+            if cid not in scenario_of:
+                scenario_of[cid] = choose(own, segment)
+            if amount < tolerance:
+                invoice.stop = PAID
+            elif iid in disputed:
+                invoice.stop = DISPUTED
+            elif hold and (hold_until is None or to_date(hold_until) >= day):
+                invoice.stop = INVOICE_ON_HOLD
+            elif customer_hold and (customer_until is None or to_date(customer_until) >= day):
+                invoice.stop = CUSTOMER_ON_HOLD
+            elif iid in promised:
+                invoice.stop = PROMISED
+            elif iid in planned:
+                invoice.stop = PAYMENT_PLAN
+            elif iid in declared:
+                invoice.stop = DECLARED_PAID
+            elif scenario_of[cid] is None:
+                invoice.stop = NO_SCENARIO
+            invoices.append(invoice)
+        return invoices
 
 
 def contacts_of(customer_ids, company=None):

@@ -143,7 +143,7 @@ class PlannedAction:
     reached: list
     others: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def amount(self):
         return sum((r.invoice.open_amount for r in self.reached), Decimal(0))
 
@@ -211,31 +211,42 @@ def next_step(scenario, invoice, as_of, calendar):
 def plan(invoices, scenario_of, as_of, calendar):
     """Decide the actions of `as_of`, or of the next business day if it is not one.
 
-    invoices: OpenInvoice rows (open, not credit notes); scenario_of: customer id ->
-    ScenarioRule (customers without one get nothing).
+    invoices: a list of OpenInvoice (open, not credit notes); scenario_of: customer id ->
+    ScenarioRule (customers without one get nothing). The actions' `others` are left
+    to `attach_others`, which may need more invoices than the ones planned.
     """
     as_of = calendar.on_or_after(as_of)
     groups = defaultdict(list)
     stopped = Counter()
+    firsts = {}   # (scenario id, due date) -> first_step: invoices share due dates
     for invoice in invoices:
         if invoice.stop:
             stopped[invoice.stop] += 1
             continue
         scenario = scenario_of.get(invoice.customer_id)
-        decision = scenario and next_step(scenario, invoice, as_of, calendar)
+        if scenario is None:
+            continue
+        progress = invoice.progress
+        if progress is None or progress.scenario_id != scenario.id:
+            key = (scenario.id, invoice.due_date)
+            if key not in firsts:
+                firsts[key] = first_step(scenario, invoice, as_of, calendar)
+            decision = firsts[key]
+        else:
+            decision = next_step(scenario, invoice, as_of, calendar)
         if decision:
             step, occurrence = decision
-            key = (invoice.customer_id, invoice.currency, scenario.id, step)
-            groups[key].append(Reached(invoice, step, occurrence))
+            groups[invoice.customer_id, invoice.currency, scenario.id, step.id].append(
+                Reached(invoice, step, occurrence))
     result = Plan(actions=[], stopped=stopped, day=as_of)
-    for (customer_id, currency, scenario_id, step), reached in groups.items():
+    for (customer_id, currency, scenario_id, _), reached in groups.items():
+        step = reached[0].step
         action = PlannedAction(customer_id, currency, scenario_id, step, reached)
-        if action.amount < step.min_amount:
+        if step.min_amount and action.amount < step.min_amount:
             result.below_minimum += 1
         else:
             result.actions.append(action)
     result.actions.sort(key=lambda a: (a.customer_id, a.currency, a.step.position))
-    attach_others(result.actions, (i for i in invoices if not i.stop), as_of)
     return result
 
 
@@ -249,9 +260,10 @@ def attach_others(actions, invoices, as_of):
         if key in wanted and invoice.due_date < as_of and not invoice.stop:
             overdue[key].append(invoice)
     for action in actions:
-        concerned = {r.invoice.id for r in action.reached}
-        action.others = [i for i in overdue.get((action.customer_id, action.currency), ())
-                         if i.id not in concerned]
+        candidates = overdue.get((action.customer_id, action.currency))
+        if candidates:
+            concerned = {r.invoice.id for r in action.reached}
+            action.others = [i for i in candidates if i.id not in concerned]
 
 
 def upcoming(invoices, scenario_of, start, days, calendar):
@@ -266,7 +278,9 @@ def upcoming(invoices, scenario_of, start, days, calendar):
         day = start + dt.timedelta(days=n)
         if not calendar.is_business_day(day):
             continue
-        for action in plan(live, scenario_of, day, calendar).actions:
+        actions = plan(live, scenario_of, day, calendar).actions
+        attach_others(actions, live, day)
+        for action in actions:
             calendar_days.append((day, action))
             for r in action.reached:
                 r.invoice.progress = advanced(r, action.scenario_id, day)

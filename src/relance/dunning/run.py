@@ -26,9 +26,11 @@ from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
+from relance.sqlite import wide_cache
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"
+RUN_CACHE_KIB = 200_000   # SQLite page cache during a run: its writes hit big indexes
 
 
 @dataclass
@@ -63,13 +65,39 @@ class RunResult:
 
 @dataclass
 class ActionDraft:
-    """A planned action with what the database row needs, before it is written."""
+    """A planned action with what the database row needs, before it is written. The
+    summary is built when asked: a first run over old data makes a hundred thousand
+    drafts, and only the writer needs each summary, once."""
     planned: object          # planner.PlannedAction
     step: Step
     channel: str
     contact_id: int | None
-    summary: dict
+    numbers: dict            # invoice id -> number
     day: object = None       # the date the action is for
+
+    @property
+    def summary(self):
+        """The snapshot stored with the action: the invoices concerned and the
+        customer's other overdue invoices, as they were when it was decided."""
+        summary = {
+            "scenario": self.step.scenario.name, "step": self.step.name,
+            "invoices": [dict(self._line(r.invoice), occurrence=r.occurrence)
+                         for r in self.planned.reached],
+            "others": [self._line(i) for i in self.planned.others],
+        }
+        if self.channel != self.step.channel:
+            summary["rerouted_from"] = self.step.channel
+        return summary
+
+    def _line(self, invoice):
+        return {"id": invoice.id, "number": self.numbers[invoice.id],
+                "due_date": invoice.due_date.isoformat(),
+                "open_amount": str(invoice.open_amount),
+                "days_late": (self.day - invoice.due_date).days}
+
+    @property
+    def invoice_numbers(self):
+        return ", ".join(self.numbers[r.invoice.id] for r in self.planned.reached)
 
     @property
     def step_label(self):
@@ -88,7 +116,7 @@ class ActionDraft:
 def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
     """Plan the day's actions for one company and, unless `dry_run`, record them."""
     started = time.perf_counter()
-    with transaction.atomic():
+    with wide_cache(RUN_CACHE_KIB), transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()
         ensure_scenarios(company)
         result = _decide(company, as_of, dry_run)
@@ -131,7 +159,7 @@ def _decide(company, as_of, dry_run):
     loaded = time.perf_counter()
     decided = plan(ledger.invoices, ledger.scenario_of, day, calendar)
     customers = {a.customer_id for a in decided.actions}
-    attach_others(decided.actions, ledger.reader.overdue_of(customers), day)
+    attach_others(decided.actions, ledger.reader.overdue_of(customers, ledger.invoices), day)
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     drafts = drafts_for(company, [(day, a) for a in decided.actions], ledger.numbers)
@@ -144,28 +172,16 @@ def drafts_for(company, dated_actions, numbers):
     """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
              .select_related("scenario")}
+    roles = {sid: step.roles for sid, step in steps.items()}
     contacts = loading.contacts_of({a.customer_id for _, a in dated_actions}, company)
-    return [_draft(a, steps[a.step.id], contacts.get(a.customer_id, ()), numbers, day)
-            for day, a in dated_actions]
-
-
-def _draft(planned, step, contacts, numbers, as_of):
-    channel, contact = route(contacts, step.roles, step.channel)
-    summary = {
-        "scenario": step.scenario.name, "step": step.name,
-        "invoices": [dict(_line(r.invoice, numbers, as_of), occurrence=r.occurrence)
-                     for r in planned.reached],
-        "others": [_line(i, numbers, as_of) for i in planned.others],
-    }
-    if channel != step.channel:
-        summary["rerouted_from"] = step.channel
-    return ActionDraft(planned, step, channel, contact and contact.id, summary, as_of)
-
-
-def _line(invoice, numbers, as_of):
-    return {"id": invoice.id, "number": numbers[invoice.id],
-            "due_date": invoice.due_date.isoformat(), "open_amount": str(invoice.open_amount),
-            "days_late": (as_of - invoice.due_date).days}
+    drafts = []
+    for day, planned in dated_actions:
+        step = steps[planned.step.id]
+        channel, contact = route(contacts.get(planned.customer_id, ()), roles[step.id],
+                                 step.channel)
+        drafts.append(ActionDraft(planned, step, channel, contact and contact.id, numbers,
+                                  day))
+    return drafts
 
 
 def _record(company, result, origin, user):
@@ -206,26 +222,33 @@ def _existing_actions(company, day):
     return {(c, s, cur): (pk, status in open_states) for pk, c, s, cur, status in rows}
 
 
+def _chunks(items, size=5_000):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _insert_actions(company, run, drafts, day):
     writer = TableWriter(Action, ["company", "customer", "kind", "step", "run", "planned_on",
                                   "currency", "channel", "tone", "status", "contact",
                                   "copy_sales_rep", "amount", "overdue_total", "summary"])
-    writer.insert([(company.pk, d.planned.customer_id, ActionKind.SCHEDULED, d.step.id,
-                    run.pk, day.isoformat(), d.planned.currency, d.channel, d.step.tone,
-                    d.status, d.contact_id, d.step.copy_sales_rep, str(d.planned.amount),
-                    str(d.planned.overdue_total), json.dumps(d.summary))
-                   for d in drafts])
-    rows = Action.objects.filter(run=run).values_list("id", "customer_id", "step_id",
-                                                      "currency")
-    return {(c, s, cur): pk for pk, c, s, cur in rows}
+    for chunk in _chunks(drafts):
+        writer.insert([(company.pk, d.planned.customer_id, ActionKind.SCHEDULED, d.step.id,
+                        run.pk, day.isoformat(), d.planned.currency, d.channel, d.step.tone,
+                        d.status, d.contact_id, d.step.copy_sales_rep,
+                        str(d.planned.amount), str(d.planned.overdue_total),
+                        json.dumps(d.summary)) for d in chunk])
+    rows = (Action.objects.filter(company=company, planned_on=day, run=run)
+            .values_list("id", "customer_id", "step_id", "currency"))
+    return {(c, s, cur): pk for pk, c, s, cur in rows.iterator(chunk_size=10_000)}
 
 
 def _insert_lines(drafts, ids, day):
     writer = TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence",
                                          "open_amount", "days_late"])
-    writer.insert([(ids[d.key], r.invoice.id, d.step.id, r.occurrence,
-                    str(r.invoice.open_amount), (day - r.invoice.due_date).days)
-                   for d in drafts for r in d.planned.reached])
+    for chunk in _chunks(drafts):
+        writer.insert([(ids[d.key], r.invoice.id, d.step.id, r.occurrence,
+                        str(r.invoice.open_amount), (day - r.invoice.due_date).days)
+                       for d in chunk for r in d.planned.reached])
 
 
 def _extend(joining, ids):
@@ -249,28 +272,36 @@ UPSERT_PROGRESS = (
     "due_date = excluded.due_date, rules = excluded.rules")
 
 
-def _progress_row(invoice, progress, scenario, calendar):
-    upcoming = next_date(scenario, progress, invoice.due_date, calendar) or loading.NEVER
-    return (invoice.id, progress.scenario_id, progress.position,
-            progress.reached_on.isoformat(), progress.last_on.isoformat(), progress.repeats,
-            upcoming.isoformat(), invoice.due_date.isoformat(), scenario.fingerprint)
+def _progress_row(invoice, progress, scenario, calendar, memo):
+    """The progress row to store; `memo` shares the work between invoices in the same
+    place of the same scenario with the same due date, which is most of them."""
+    key = (scenario.id, progress.position, progress.reached_on, progress.last_on,
+           progress.repeats, invoice.due_date)
+    dates = memo.get(key)
+    if dates is None:
+        upcoming = next_date(scenario, progress, invoice.due_date, calendar) or loading.NEVER
+        dates = memo[key] = (progress.reached_on.isoformat(), progress.last_on.isoformat(),
+                             upcoming.isoformat(), invoice.due_date.isoformat())
+    reached_on, last_on, next_on, due = dates
+    return (invoice.id, progress.scenario_id, progress.position, reached_on, last_on,
+            progress.repeats, next_on, due, scenario.fingerprint)
 
 
 def _advance(result):
     """Record each invoice's new place in its scenario and the next day it may need
     something; refresh that day for the invoices read because it was out of date."""
     ledger, day, calendar = result.ledger, result.day, result.calendar
-    rows, acted = [], set()
+    rows, acted, memo = [], set(), {}
     for d in result.actions:
         scenario = ledger.rules[d.planned.scenario_id]
         for r in d.planned.reached:
             acted.add(r.invoice.id)
             rows.append(_progress_row(r.invoice, advanced(r, scenario.id, day), scenario,
-                                      calendar))
+                                      calendar, memo))
     for invoice in ledger.invoices:
         scenario = ledger.scenario_of.get(invoice.customer_id)
         if invoice.id not in acted and _stale(invoice, scenario):
-            rows.append(_progress_row(invoice, invoice.progress, scenario, calendar))
+            rows.append(_progress_row(invoice, invoice.progress, scenario, calendar, memo))
     sql = UPSERT_PROGRESS.format(table=connection.ops.quote_name(
         InvoiceProgress._meta.db_table))
     with connection.cursor() as cursor:
@@ -293,16 +324,15 @@ def _insert_events(company, drafts, ids, now, event_type):
     writer = TableWriter(Event, ["company", "customer", "type", "at", "actor_label",
                                  "message", "data"])
     at = connection.ops.adapt_datetimefield_value(now)
-    writer.insert([(company.pk, d.planned.customer_id, event_type, at, ACTOR,
-                    ", ".join(line["number"] for line in d.summary["invoices"]),
-                    json.dumps(_event_data(d, ids)))
-                   for d in drafts])
+    for chunk in _chunks(drafts):
+        writer.insert([(company.pk, d.planned.customer_id, event_type, at, ACTOR,
+                        d.invoice_numbers, json.dumps(_event_data(d, ids)))
+                       for d in chunk])
 
 
 def _event_data(draft, ids):
     planned = draft.planned
-    return {"action": ids[draft.key],
-            "step": draft.summary["step"], "scenario": draft.summary["scenario"],
-            "channel": draft.channel, "status": draft.status,
-            "amount": str(planned.amount), "currency": planned.currency,
-            "invoices": [line["id"] for line in draft.summary["invoices"]]}
+    return {"action": ids[draft.key], "step": draft.step.name,
+            "scenario": draft.step.scenario.name, "channel": draft.channel,
+            "status": draft.status, "amount": str(planned.amount),
+            "currency": planned.currency, "invoices": [r.invoice.id for r in planned.reached]}

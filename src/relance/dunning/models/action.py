@@ -54,25 +54,27 @@ class Action(models.Model):
     they were when the action was decided.
     """
 
+    # Indexes are few on purpose: a first run over old data writes 100,000 actions,
+    # and each index costs on every one. The composite ones below serve the queries.
     company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
-                                related_name="actions")
+                                related_name="actions", db_index=False)
     customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
-                                 related_name="actions")
+                                 related_name="actions", db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=ActionKind.choices,
                             default=ActionKind.SCHEDULED)
     step = models.ForeignKey("dunning.Step", on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="actions")
+                             blank=True, related_name="actions", db_index=False)
     run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True,
-                            related_name="produced")
-    planned_on = models.DateField(_("planned on"), db_index=True)
+                            related_name="produced", db_index=False)
+    planned_on = models.DateField(_("planned on"))
     currency = currency_field()
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     tone = models.CharField(_("tone"), max_length=20, choices=Tone.choices)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices,
-                              default=ActionStatus.PLANNED, db_index=True)
+                              default=ActionStatus.PLANNED)
     contact = models.ForeignKey("ledger.Contact", on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="actions",
-                                verbose_name=_("recipient"))
+                                verbose_name=_("recipient"), db_index=False)
     copy_sales_rep = models.BooleanField(_("sales rep in copy"), default=False)
     amount = amount_field(_("amount concerned"))
     overdue_total = amount_field(_("total overdue"))
@@ -84,10 +86,10 @@ class Action(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+                                   null=True, blank=True, related_name="+", db_index=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+                                   null=True, blank=True, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("action")
@@ -98,7 +100,11 @@ class Action(models.Model):
                 condition=Q(kind="scheduled"),
                 name="one_scheduled_action_per_customer_step_currency_day"),
         ]
-        indexes = [models.Index(fields=["customer", "-planned_on"])]
+        indexes = [
+            models.Index(fields=["customer", "-planned_on"]),
+            models.Index(fields=["company", "planned_on"]),
+            models.Index(fields=["company", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.planned_on} {self.get_channel_display()} {self.customer}"
@@ -113,10 +119,11 @@ class ActionInvoice(models.Model):
     same step (and the same repeat of it) twice for one invoice."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lines")
+    # the unique constraint below starts with the invoice: it serves as its index
     invoice = models.ForeignKey("ledger.Invoice", on_delete=models.CASCADE,
-                                related_name="dunning_lines")
+                                related_name="dunning_lines", db_index=False)
     step = models.ForeignKey("dunning.Step", on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="+")
+                             blank=True, related_name="+", db_index=False)
     occurrence = models.PositiveSmallIntegerField(default=0)
     open_amount = amount_field(_("open amount"))
     days_late = models.SmallIntegerField(_("days late"), default=0)
@@ -142,7 +149,7 @@ class InvoiceProgress(models.Model):
     invoice = models.OneToOneField("ledger.Invoice", on_delete=models.CASCADE,
                                    primary_key=True, related_name="dunning_progress")
     scenario = models.ForeignKey("dunning.Scenario", on_delete=models.CASCADE,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     position = models.PositiveSmallIntegerField()
     reached_on = models.DateField()
     last_on = models.DateField()
