@@ -258,3 +258,19 @@ def test_a_later_reminder_still_lists_the_invoices_the_run_did_not_need_to_read(
     assert [line["id"] for line in action.summary["invoices"]] == [new.pk]
     assert [line["id"] for line in action.summary["others"]] == [old.pk]
     assert action.planned.overdue_total == Decimal("800.00")
+
+
+def test_the_summary_written_is_the_summary_shown(company):
+    import json
+
+    late = customer(company, 'L"ATE')                  # a quote to escape
+    invoice(late, "1200.50", MONDAY - dt.timedelta(days=1), number='F-"1"')
+    invoice(late, "80.00", D(2026, 5, 1))
+    silent = customer(company, "SILENT", emails=False)
+    invoice(silent, "10.00", MONDAY - dt.timedelta(days=1))
+    for draft in run_dunning(company, MONDAY, dry_run=True).actions:
+        assert json.loads(draft.summary_json({})) == draft.summary
+    run_dunning(company, MONDAY)
+    event = Event.objects.filter(type="action.planned").first()
+    assert set(event.data) == {"action", "step", "scenario", "channel", "status", "amount",
+                               "currency", "invoices"}
