@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
+from relance.imports.fastpath import SEPARATOR
 from relance.imports.readers import FileRejected, Problem
-from relance.imports.writer import Pending, TableWriter, bulk_load, row_hash, timed
+from relance.imports.writer import Pending, TableWriter, bulk_load, text_hash, timed
 from relance.ledger import balances, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
@@ -211,27 +212,25 @@ class _Run:
         the fingerprint of the row as last imported: a row whose cells have not changed
         since was valid then and is not read again (most of a re-import)."""
         seen = {}
-        key = schema.key
-        names = [f.name for f in schema.fields]
+        key_of = _natural_key(schema)
         stored = stored or (lambda natural_key: None)
-        for done, (line, raw) in enumerate(source.rows(schema), 1):
+        for done, (line, cells) in enumerate(source.rows(schema), 1):
             if done % 10_000 == 0:
                 self.progress(schema.entity, done)
-            digest = row_hash([raw.get(name) or "" for name in names])
-            natural_key = self._natural_key(schema, raw)
+            joined = SEPARATOR.join(cells)
+            digest = text_hash(joined)
+            natural_key = key_of(cells)
             if remember and natural_key:
                 remember(natural_key)
             if natural_key in seen:
-                self._reject(source, line, counts, [(key, _(
-                    "%(value)s appears twice in the file (first on line %(line)d)")
-                    % {"value": raw[key].strip(), "line": seen[natural_key]})])
+                self._reject_duplicate(source, line, counts, schema, cells, seen[natural_key])
                 continue
             if natural_key:
                 seen[natural_key] = line
             if natural_key and stored(natural_key) == digest:
                 counts.unchanged += 1
                 continue
-            values, problems = schemas.clean_row(schema, raw)
+            values, problems = schema.clean(cells, joined)
             if not problems and check:
                 problems = check(values)
             if problems:
@@ -239,18 +238,16 @@ class _Run:
             else:
                 yield values, digest
 
+    def _reject_duplicate(self, source, line, counts, schema, cells, first_line):
+        value = cells[schema.key_positions[-1]].strip()
+        self._reject(source, line, counts, [(schema.key, _(
+            "%(value)s appears twice in the file (first on line %(line)d)")
+            % {"value": value, "line": first_line})])
+
     def _reject(self, source, line, counts, problems):
         counts.rejected += 1
         for name, message in problems:
             self.report.add_problem(Problem(source.name, line, source.column_of(name), message))
-
-    @staticmethod
-    def _natural_key(schema, raw):
-        """The row's natural key from its cells, or None when a part of it is blank."""
-        if schema.entity == "contacts":
-            ref, name = (raw.get("customer_ref") or "").strip(), (raw.get("name") or "").strip()
-            return (ref, name) if ref and name else None
-        return (raw.get(schema.key) or "").strip() or None
 
     def _customer_id(self, values):
         return self._customer_pk(values["customer_ref"])
@@ -456,6 +453,20 @@ class _Run:
 def _decimal(value):
     """SQLite hands numeric columns back as float or int; PostgreSQL as Decimal."""
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)
+
+
+def _natural_key(schema):
+    """A function giving a row's natural key from its cells, or None when a part of it
+    is blank."""
+    first, *more = schema.key_positions
+    if more:
+        second = more[0]
+
+        def pair(cells):
+            a, b = cells[first].strip(), cells[second].strip()
+            return (a, b) if a and b else None
+        return pair
+    return lambda cells: cells[first].strip() or None
 
 
 def _stored_digest(existing, index, to_key=None):

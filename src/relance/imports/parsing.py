@@ -14,6 +14,8 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\t'")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _CURRENCY_MARKS = ("€", "EUR", "eur")
 CENT = Decimal("0.01")
+MAX_AMOUNT_DIGITS = 12
+MAX_AMOUNT = Decimal(10) ** MAX_AMOUNT_DIGITS
 
 
 def parse_decimal(text):
@@ -42,10 +44,13 @@ def _parse_formatted(text):
 
 
 def parse_amount(text):
-    """A non-negative amount with at most two decimals."""
+    """A non-negative amount with at most two decimals and at most MAX_AMOUNT_DIGITS
+    before them (what the database's amount columns hold)."""
     value = parse_decimal(text)
     if value < 0:
         raise ValueError(_("negative amount: %(text)s") % {"text": text})
+    if value >= MAX_AMOUNT:  # also keeps quantize below from failing on 1E100
+        raise ValueError(_("amount too large: %(text)s") % {"text": text})
     rounded = value.quantize(CENT)
     if rounded != value:
         raise ValueError(_("more than two decimals: %(text)s") % {"text": text})

@@ -1,10 +1,11 @@
 """Opening import files: CSV in the encodings and separators French software writes,
-and Excel workbooks. A reader yields (line number, {field name: cell text}) through a
+and Excel workbooks. A reader yields (line number, cell texts in the schema's field order) through a
 column mapping, so every format feeds the same row checks and the same writer.
 """
 import csv
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -60,10 +61,24 @@ class Source:
                                        _("missing required column(s): %(names)s")
                                        % {"names": names}))
 
-    def _positions(self, schema):
+    def _cells_of(self, schema):
+        """A function from a row's cells, padded to the header's width, to the texts of
+        the schema's fields in order: "" for a field the file has no column for (it
+        reads the extra cell `pad` appends)."""
         index = {column: i for i, column in enumerate(self.columns)}
-        return [(f.name, index[self.column_of(f.name)]) for f in schema.fields
-                if self.column_of(f.name) in index]
+        width = len(self.columns)
+        positions = [index.get(self.column_of(f.name), width) for f in schema.fields]
+        if len(positions) == 1:
+            return lambda cells: (cells[positions[0]],)
+        return itemgetter(*positions)
+
+    def _pad(self, cells):
+        """The row's cells cut or padded with "" to the header's width, then ""."""
+        width = len(self.columns)
+        if len(cells) != width:
+            cells = cells[:width] + [""] * (width - len(cells))
+        cells.append("")
+        return cells
 
 
 class CsvSource(Source):
@@ -90,9 +105,8 @@ class CsvSource(Source):
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
     def rows(self, schema):
-        """Yield (line number, {field: text}) for every data line of the file."""
-        positions = self._positions(schema)
-        width = len(self.columns)
+        """Yield (line number, texts of the schema's fields) for every data line."""
+        texts_of, pad = self._cells_of(schema), self._pad
         with open(self.path, encoding=self.encoding, newline="") as f:
             reader = csv.reader(f, delimiter=self.delimiter)
             try:
@@ -100,9 +114,7 @@ class CsvSource(Source):
                 for cells in reader:
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
-                    if len(cells) < width:
-                        cells = cells + [""] * (width - len(cells))
-                    yield reader.line_num, {name: cells[i] for name, i in positions}
+                    yield reader.line_num, texts_of(pad(cells))
             except UnicodeDecodeError:
                 raise FileRejected(self._locate_bad_byte()) from None
             except csv.Error as exc:
@@ -149,13 +161,12 @@ class ExcelSource(Source):
         return self.sheet.max_row or 0
 
     def rows(self, schema):
-        positions = self._positions(schema)
+        texts_of = self._cells_of(schema)
         for line, cells in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), 2):
             texts = [_cell_text(c) for c in cells]
             if not any(t.strip() for t in texts):
                 continue
-            texts += [""] * (len(self.columns) - len(texts))
-            yield line, {name: texts[i] for name, i in positions}
+            yield line, texts_of(self._pad(texts))
 
 
 def _cell_text(value):
