@@ -274,3 +274,16 @@ def test_the_summary_written_is_the_summary_shown(company):
     event = Event.objects.filter(type="action.planned").first()
     assert set(event.data) == {"action", "step", "scenario", "channel", "status", "amount",
                                "currency", "invoices"}
+
+
+def test_progress_is_recorded_the_same_way_in_bulk(company, monkeypatch):
+    from relance.dunning import run as run_module
+
+    monkeypatch.setattr(run_module, "COPY_FROM", 0)   # PostgreSQL then upserts by COPY
+    late = customer(company, "LATE")
+    inv = invoice(late, "100.00", D(2026, 6, 12))
+    run_dunning(company, MONDAY)
+    run_dunning(company, D(2026, 6, 22))                # second reminder: an update
+    progress = InvoiceProgress.objects.get(invoice=inv)
+    assert (progress.position, progress.reached_on, progress.next_on) == (
+        3, D(2026, 6, 22), D(2026, 6, 29))
