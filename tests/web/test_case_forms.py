@@ -6,6 +6,7 @@ F-45 (45 days late), F-100 (100 days late) and F-SOON (due in 10 days). Sophie, 
 collector, owns Autre SA (one invoice, 20 days late). Claire is a credit manager and
 Sam a sales rep.
 """
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -220,8 +221,17 @@ def test_the_promise_form_ticks_the_overdue_invoices(julien, world):
     form = response.context["promise_form"]
     assert sorted(form["invoices"].value()) == sorted([world["f45"].pk, world["f100"].pk])
     html = response.content.decode()
-    assert f'value="{world["f45"].pk}" id="promise-invoices_' in html
-    assert html.count("checked") >= 4    # two invoices in each of two forms
+    assert checkbox(html, "promise", world["f45"]).endswith(" checked>")
+    assert not checkbox(html, "promise", world["soon"]).endswith(" checked>")
+    assert checkbox(html, "reminder", world["f100"]).endswith(" checked>")
+
+
+def checkbox(html, form, invoice):
+    """The <input> of this invoice's checkbox in this form."""
+    found = re.search(rf'<input type="checkbox" name="invoices" value="{invoice.pk}" '
+                      rf'id="{form}-invoices_\d+"[^>]*>', html)
+    assert found, (form, invoice.number)
+    return found.group(0)
 
 
 def test_a_promise_without_amount_covers_the_total_and_shows_on_page_and_timeline(
@@ -331,8 +341,10 @@ def reminder_url(world):
 
 
 def first_email_step(world):
+    """The default scenario's first email step after the due date: the friendly one."""
     standard = scenarios(world)[0]
-    return Step.objects.filter(scenario=standard, channel="email").order_by("position").first()
+    return (Step.objects.filter(scenario=standard, channel="email", days__gte=0)
+            .order_by("position").first())
 
 
 def test_the_reminder_form_offers_every_step_grouped_by_scenario(julien, world):
@@ -388,6 +400,44 @@ def test_a_bad_manual_reminder_gives_a_field_error_and_creates_nothing(julien, w
     assert response.status_code == 200
     assert field in response.context["reminder_form"].errors
     assert nothing_changed_since(before)
+
+
+def test_the_actions_are_listed_on_both_pages_with_a_link_to_their_detail(julien, world):
+    julien.post(reminder_url(world), {"step": first_email_step(world).pk,
+                                      "invoices": [world["f45"].pk]})
+    action = Action.objects.get()
+    detail = reverse("dunning:action", args=[action.pk])
+
+    customer_page = julien.get(customer_url(world)).content.decode()
+    invoice_page = julien.get(reverse("web:invoice", args=[world["f45"].pk]))
+    untouched = julien.get(reverse("web:invoice", args=[world["f100"].pk]))
+
+    assert f'href="{detail}"' in customer_page
+    assert list(invoice_page.context["actions"]) == [action]
+    assert f'href="{detail}"' in invoice_page.content.decode()
+    assert list(untouched.context["actions"]) == []
+
+
+# What is planned
+
+def test_the_page_shows_what_the_next_30_days_would_bring(julien, world):
+    planned = julien.get(customer_url(world)).context["planned"]
+
+    assert planned, "the late invoices and F-SOON have steps ahead"
+    assert all(TODAY() <= row["day"] <= TODAY() + 31 * DAY for row in planned)
+    assert {"F-SOON"} <= {number for row in planned for number in row["invoices"]}
+    assert "F-OTHER" not in {number for row in planned for number in row["invoices"]}
+
+
+def test_a_promise_takes_its_invoices_out_of_the_planned_reminders(julien, world):
+    covered = julien.get(customer_url(world)).context["planned"]
+    assert "F-SOON" in {n for row in covered for n in row["invoices"]}
+
+    julien.post(promise_url(world), {"invoices": [world["soon"].pk], "amount": "",
+                                     "promised_for": (TODAY() + 40 * DAY).isoformat()})
+
+    planned = julien.get(customer_url(world)).context["planned"]
+    assert "F-SOON" not in {n for row in planned for n in row["invoices"]}
 
 
 # Disputes on the invoice page

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import DisputeReason
-from relance.dunning.models import Channel, Scenario, Step
+from relance.dunning.models import Channel, Scenario, Step, Trigger
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
 
 
@@ -160,9 +160,12 @@ def _grouped_by_scenario(steps):
 
 
 def _first_email_step(steps, scenario):
+    """The customer's scenario's first email step after the due date (a preventive
+    reminder makes little sense for late invoices), else its first step."""
     mine = [s for s in steps if scenario is not None and s.scenario_id == scenario.pk]
-    email = [s for s in mine if s.channel == Channel.EMAIL]
-    chosen = (email or mine or steps or [None])[0]
+    late_emails = [s for s in mine if s.channel == Channel.EMAIL
+                   and (s.trigger != Trigger.DUE_DATE or s.days >= 0)]
+    chosen = (late_emails or mine or steps or [None])[0]
     return chosen and chosen.pk
 
 
