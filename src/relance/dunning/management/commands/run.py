@@ -1,5 +1,6 @@
 """`relance run --as-of D [--dry-run] [--json]`: the daily dunning run."""
 import datetime as dt
+import io
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,10 +40,12 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(result.as_json()))
             return
-        console = Console()
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=120, force_terminal=self.stdout.isatty())
         if dry_run:
             console.print(_preview(result))
         console.print(_totals(result))
+        self.stdout.write(buffer.getvalue(), ending="")
 
 
 def _preview(result):
