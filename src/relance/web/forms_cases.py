@@ -116,7 +116,7 @@ class PromiseForm(InvoiceChoiceForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
-    field_order = ["invoices", "amount", "promised_for", "note"]
+    field_order = ("invoices", "amount", "promised_for", "note")
 
     def clean_promised_for(self):
         return _future_date(self, "promised_for")
@@ -136,7 +136,7 @@ class ManualReminderForm(InvoiceChoiceForm):
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Kept with the reminder, for your colleagues."))
 
-    field_order = ["step", "invoices", "note"]
+    field_order = ("step", "invoices", "note")
 
     def __init__(self, customer, *args, scenario=None, **kwargs):
         super().__init__(customer, *args, **kwargs)
