@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "dispute.resolved": _("Dispute resolved"),
     "customer.put_on_hold": _("Put on hold"),
     "customer.hold_released": _("Hold released"),
+    "customer.scenario_changed": _("Scenario changed"),
     "invoice.put_on_hold": _("Invoice put on hold"),
     "invoice.hold_released": _("Invoice hold released"),
     "promise.recorded": _("Promise to pay"),
