@@ -1,7 +1,10 @@
 """Which scenario a customer follows: its own, else its segment's, else the company's
 default. Loaded once per run as planner rules."""
+from django.db import transaction
+
 from relance.dunning.models import Scenario, SegmentRule
 from relance.dunning.planner import ScenarioRule, StepRule
+from relance.ledger import timeline
 
 
 def scenario_rules(company):
@@ -42,3 +45,20 @@ def scenario_for(customer):
     default = Scenario.objects.filter(company_id=customer.company_id,
                                       is_default=True).first()
     return default, "default"
+
+
+@transaction.atomic
+def assign(customer, scenario, user):
+    """Give the customer its own scenario (None: back to its segment's or the company's
+    default) and say on the timeline which scenario it followed and follows now. The
+    next run moves its invoices to the new scenario's latest due step."""
+    if customer.scenario_id == (scenario and scenario.pk):
+        return
+    before, _ = scenario_for(customer)
+    own_before = customer.scenario_id
+    customer.scenario = scenario
+    customer.save(update_fields=["scenario", "updated_at"])
+    after, _ = scenario_for(customer)
+    timeline.record(customer.company, "customer.scenario_changed", customer=customer,
+                    actor=user, message=f"{before or '—'} → {after or '—'}",
+                    data={"from": own_before, "to": scenario and scenario.pk})

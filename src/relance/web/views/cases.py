@@ -7,7 +7,6 @@ place, and nothing has changed. Who may do what: `may_act` and `may_dispute`.
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,6 @@ from relance.cases.services import CaseRefused
 from relance.dunning import actions as dunning_actions
 from relance.dunning import assignment
 from relance.dunning.actions import ActionRefused
-from relance.ledger import timeline
 from relance.ledger.models import Customer, Invoice
 from relance.web.forms_cases import (
     DisputeForm, HoldForm, ManualReminderForm, PromiseForm, ResolveDisputeForm,
@@ -75,25 +73,9 @@ def change_scenario(request, pk):
     customer = _customer(request, pk)
     form = ScenarioForm(customer, request.POST)
     return _submit(request, form,
-                   lambda data: _change_scenario(customer, data["scenario"], request.user),
+                   lambda data: assignment.assign(customer, data["scenario"], request.user),
                    _("The customer's scenario was changed."), _customer_page(customer),
                    lambda form: render_customer(request, customer, scenario_form=form))
-
-
-@transaction.atomic
-def _change_scenario(customer, scenario, user):
-    """Give the customer its own scenario (None: back to its segment's or the company's
-    default) and say on the timeline which scenario it followed and follows now."""
-    if customer.scenario_id == (scenario and scenario.pk):
-        return
-    before, _source = assignment.scenario_for(customer)
-    own_before = customer.scenario_id
-    customer.scenario = scenario
-    customer.save(update_fields=["scenario", "updated_at"])
-    after, _source = assignment.scenario_for(customer)
-    timeline.record(customer.company, "customer.scenario_changed", customer=customer,
-                    actor=user, message=f"{before or '—'} → {after or '—'}",
-                    data={"from": own_before, "to": scenario and scenario.pk})
 
 
 @require_POST
