@@ -43,7 +43,7 @@ def english():
 
 
 @pytest.mark.parametrize("entity", SCHEMAS)
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(data=st.data())
 def test_the_fast_path_accepts_only_what_the_full_checks_accept_with_the_same_values(
         entity, data):

@@ -63,7 +63,7 @@ def test_a_first_import_creates_the_ledger_in_a_default_company():
     assert Event.objects.filter(company=company, type="import.completed").count() == 1
 
 
-def test_payments_settle_their_invoices_and_leave_the_rest_open():
+def test_payments_settle_their_invoices_and_leave_the_rest_open(reading):
     run_import(CORPUS / "valid")
 
     paid = Invoice.objects.get(number="F2026-0001")
@@ -84,7 +84,7 @@ def test_a_disputed_invoice_opens_one_dispute_on_its_timeline():
     assert list(invoice.events.values_list("type", flat=True)) == ["dispute.opened"]
 
 
-def test_reimporting_the_same_files_changes_nothing():
+def test_reimporting_the_same_files_changes_nothing(reading):
     run_import(CORPUS / "valid")
     before = table_sizes()
 
@@ -95,7 +95,7 @@ def test_reimporting_the_same_files_changes_nothing():
     assert table_sizes() == before
 
 
-def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path):
+def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path, reading):
     run_import(CORPUS / "valid")
     changed = tmp_path / "ledger"
     shutil.copytree(CORPUS / "valid", changed)
@@ -113,7 +113,7 @@ def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path)
     assert event.data == {"old": "600.00", "new": "660.00"}
 
 
-def test_a_windows_1252_export_with_semicolons_and_decimal_commas_imports():
+def test_a_windows_1252_export_with_semicolons_and_decimal_commas_imports(reading):
     counts = run_import(CORPUS / "windows_1252")
 
     assert counts["invoices"]["created"] == 2 and counts["payments"]["created"] == 2
@@ -145,8 +145,20 @@ BROKEN = [
 ]
 
 
+@pytest.fixture(params=["here", "in a child"])
+def reading(request, monkeypatch):
+    """The command reads large files in a forked child process: make every file large,
+    so each story runs both ways."""
+    from relance.imports import worker
+
+    if request.param == "in a child":
+        monkeypatch.setattr(worker, "FROM_LINES", 1)
+    return request.param
+
+
 @pytest.mark.parametrize("case, problem", BROKEN, ids=[case for case, _ in BROKEN])
-def test_a_broken_file_is_reported_precisely_and_imports_nothing(case, problem, capsys):
+def test_a_broken_file_is_reported_precisely_and_imports_nothing(case, problem, capsys,
+                                                                 reading):
     run_import(CORPUS / "valid")  # the broken files must not disturb existing data either
 
     printed = rejected(CORPUS / case, capsys)
@@ -154,7 +166,7 @@ def test_a_broken_file_is_reported_precisely_and_imports_nothing(case, problem, 
     assert problem in printed.replace("\n", " ").replace(str(CORPUS / case) + "/", "")
 
 
-def test_every_bad_row_is_reported_not_only_the_first(tmp_path, capsys):
+def test_every_bad_row_is_reported_not_only_the_first(tmp_path, capsys, reading):
     folder = tmp_path / "bad"
     shutil.copytree(CORPUS / "valid", folder)
     invoices = folder / "invoices.csv"
@@ -183,7 +195,7 @@ def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, 
     assert Invoice.objects.count() == 0
 
 
-def test_a_non_utf8_byte_deep_in_a_utf8_file_is_located(tmp_path, capsys):
+def test_a_non_utf8_byte_deep_in_a_utf8_file_is_located(tmp_path, capsys, reading):
     folder = tmp_path / "late-byte"
     subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", "20000"],
                    check=True)
@@ -220,7 +232,8 @@ def test_a_bulk_first_import_keeps_balances_and_indexes_right(monkeypatch):
     assert indexes_after.keys() == indexes_before.keys()
 
 
-def test_a_changed_payment_is_allocated_again_from_what_its_invoice_owes(tmp_path):
+def test_a_changed_payment_is_allocated_again_from_what_its_invoice_owes(tmp_path,
+                                                                           reading):
     run_import(CORPUS / "valid")
     changed = tmp_path / "ledger"
     shutil.copytree(CORPUS / "valid", changed)
@@ -250,3 +263,35 @@ def test_a_new_payment_only_takes_what_the_invoice_still_owes(tmp_path):
     late = Payment.objects.get(reference="P0004")
     assert (late.allocations.get().amount, late.unapplied_amount) == (Decimal("300.00"),
                                                                       Decimal("200.00"))
+
+
+def test_a_payment_naming_an_invoice_rejected_in_the_same_import_is_not_reported_again(
+        tmp_path, capsys, reading):
+    """The child that reads the invoices tells the parent which numbers the file held,
+    so the payments file is checked against them and only the invoice is reported."""
+    folder = tmp_path / "bad-invoice"
+    shutil.copytree(CORPUS / "valid", folder)
+    invoices = folder / "invoices.csv"
+    invoices.write_text(invoices.read_text().replace("500.00,100.00,600.00",
+                                                     "500.00,100.00,-600.00"))
+
+    printed = rejected(folder, capsys)
+
+    assert "invoices.csv, line 3, column amount_total: negative amount: -600.00" in printed
+    assert "1 problem(s) found" in printed
+
+
+def test_the_counts_and_problems_of_a_child_add_up_past_the_kept_problems(
+        tmp_path, capsys, monkeypatch, reading):
+    from relance.imports import ledger
+
+    monkeypatch.setattr(ledger, "MAX_PROBLEMS", 2)
+    folder = tmp_path / "bad"
+    shutil.copytree(CORPUS / "valid", folder)
+    invoices = folder / "invoices.csv"
+    invoices.write_text(invoices.read_text().replace(",C00", ",C40"))
+
+    printed = rejected(folder, capsys)
+
+    assert "... and 2 more problems" in printed
+    assert "4 problem(s) found" in printed

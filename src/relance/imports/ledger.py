@@ -12,6 +12,7 @@ The algorithm, for each file in that order:
 Everything runs in one transaction. If any row of any file is rejected, the transaction
 rolls back: the report lists every problem and the database is as it was.
 """
+import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
+from relance.imports import worker
 from relance.imports.fastpath import SEPARATOR
 from relance.imports.readers import FileRejected, Problem
 from relance.imports.writer import Pending, TableWriter, bulk_load, text_hash, timed
@@ -56,6 +58,12 @@ class Report:
     def ok(self):
         return self.problem_count == 0
 
+    def add_problems(self, problems, count):
+        """Problems found elsewhere: `count` of them, of which `problems` were kept."""
+        for problem in problems:
+            self.add_problem(problem)
+        self.problem_count += count - len(problems)
+
     def add_problem(self, problem):
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
@@ -69,14 +77,16 @@ class _RolledBack(Exception):
     pass
 
 
-def import_sources(company, sources, *, actor=None, progress=None):
+def import_sources(company, sources, *, actor=None, progress=None, parallel=False):
     """Import {entity: Source} into the company; return the Report.
 
     `progress(entity, lines_done)` is called now and then for a progress bar.
+    `parallel`: read and check large files in a forked process while this one writes
+    (the command line; a web worker is not a process to fork).
     """
-    run = _Run(company, actor, progress)
+    run = _Run(company, actor, progress, parallel)
     try:
-        with _wide_sqlite_cache(), transaction.atomic():
+        with _paused_gc(), _wide_sqlite_cache(), transaction.atomic():
             for entity in ("customers", "contacts"):
                 if entity in sources:
                     run.import_entity(entity, sources[entity])
@@ -97,6 +107,20 @@ def import_sources(company, sources, *, actor=None, progress=None):
     else:
         run.report.committed = True
     return run.report
+
+
+@contextmanager
+def _paused_gc():
+    """The import allocates millions of small objects while it holds maps of a million
+    rows: the cycle collector would walk those maps again and again (a tenth of a large
+    import's time) for cycles the import does not make."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -150,7 +174,7 @@ class _Allocator:
                 # instead of a second map of a million running sums.
                 invoice_id, customer_id, remaining = self.invoices[number]
                 remaining = _decimal(remaining)
-                share = min(row[5], remaining)
+                share = min(_decimal(row[5]), remaining)
                 if share > 0:
                     self.invoices[number] = (invoice_id, customer_id, remaining - share)
                     self.touched.append(invoice_id)
@@ -171,8 +195,12 @@ class _Allocator:
 
 
 class _Run:
-    def __init__(self, company, actor, progress):
+    def __init__(self, company, actor, progress, parallel=False):
         self.company = company
+        self.parallel = parallel
+        # SQLite is given dates and amounts as the text its adapters would make of them,
+        # made where the rows are read (perhaps the child process), not where written.
+        self.sql_value = str if connection.vendor == "sqlite" else _same
         self.actor = actor
         self.progress = progress or (lambda entity, done: None)
         self.report = Report()
@@ -204,13 +232,61 @@ class _Run:
 
     # -- shared row handling -------------------------------------------------------
 
-    def _clean_rows(self, source, schema, counts, check=None, remember=None, stored=None):
+    def _clean_rows(self, source, schema, counts, check=None, remember=None, stored=None,
+                    build=None):
         """Yield (values, fingerprint of the cells) of the new and changed rows; count the
-        unchanged ones; report the bad ones and the duplicates.
+        unchanged ones; report the bad ones and the duplicates. With `build`, yield
+        (build(values, fingerprint), fingerprint) instead.
 
         `remember(key)` sees every row's key, good or bad. `stored(natural key)` gives
         the fingerprint of the row as last imported: a row whose cells have not changed
-        since was valid then and is not read again (most of a re-import)."""
+        since was valid then and is not read again (most of a re-import).
+
+        A large file is read and checked in a second process while this one writes."""
+        args = (source, schema, counts, check, remember, stored, build)
+        if self.parallel and worker.wanted(source.count_lines()):
+            return self._rows_from_child(*args)
+        return self._checked_rows(*args)
+
+    def _rows_from_child(self, source, schema, counts, check, remember, stored, build):
+        """_checked_rows run by a child process; its findings are merged at the end.
+
+        The child remembers keys for the checks of later files only when it finds a
+        problem: when it finds none, every row of the file is in the database and the
+        maps reloaded from it."""
+        self._customer_pk("")  # load what the child's checks read: it has no database
+        if schema.entity == "payments":
+            self._invoices()
+        names = [f.name for f in schema.fields]
+        keys, before = [], (self.report.problem_count, len(self.report.problems),
+                            counts.unchanged, counts.rejected)
+
+        def rows(progress):  # in the child
+            self.progress = progress
+            checked = self._checked_rows(source, schema, counts, check,
+                                         remember and keys.append, stored, build)
+            if build:
+                return checked
+            # Values travel as tuples: a dict's keys would be pickled with every row.
+            return ((tuple(values.values()), digest) for values, digest in checked)
+
+        def finish():  # in the child, after its last row
+            found = self.report.problem_count - before[0]
+            return (self.report.problems[before[1]:], found, counts.unchanged - before[2],
+                    counts.rejected - before[3], keys if found else [])
+
+        def unpack(row):
+            return (row[0] if build else dict(zip(names, row[0]))), row[1]
+
+        problems, found, unchanged, rejected, keys = yield from worker.forked(
+            rows, finish, self.progress, unpack)
+        self.report.add_problems(problems, found)
+        counts.unchanged += unchanged
+        counts.rejected += rejected
+        for key in keys:
+            remember(key)
+
+    def _checked_rows(self, source, schema, counts, check, remember, stored, build=None):
         seen = {}
         key_of = _natural_key(schema)
         stored = stored or (lambda natural_key: None)
@@ -236,7 +312,7 @@ class _Run:
             if problems:
                 self._reject(source, line, counts, problems)
             else:
-                yield values, digest
+                yield (build(values, digest) if build else values), digest
 
     def _reject_duplicate(self, source, line, counts, schema, cells, first_line):
         value = cells[schema.key_positions[-1]].strip()
@@ -356,19 +432,14 @@ class _Run:
         pending = self._pending(Invoice, self.INVOICE_FIELDS, counts)
         rows = self._clean_rows(source, schema, counts, self._check_invoice,
                                 remember=self.file_invoices.add,
-                                stored=_stored_digest(existing, 3))
-        for v, digest in rows:
-            number, total = v["number"], v["amount_total"]
-            ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
-            vat = v["vat"] if v["vat"] is not None else total - ht
+                                stored=_stored_digest(existing, 3), build=self._invoice_row)
+        for row, digest in rows:
+            number, customer_id = row[3], row[1]
             known = existing.get(number)
-            customer_id = self._customer_id(v)
-            pending.add(known and (known[0], known[3]), digest, [
-                self.company.pk, customer_id, v["kind"], number, v["issue_date"],
-                v["due_date"], v["currency"], ht, vat, total, v["po_number"], digest, total])
+            pending.add(known and (known[0], known[3]), digest, row)
             if known and known[3] != digest:
-                changed.append((known[0], customer_id, _decimal(known[2]), total))
-            if v["disputed"] and (known is None or known[3] != digest):
+                changed.append((known[0], customer_id, _decimal(known[2]), _decimal(row[9])))
+            if row[13] and (known is None or known[3] != digest):
                 disputed.append(number)
         pending.flush()
         del existing
@@ -377,6 +448,15 @@ class _Run:
             with timed("invoices: reload keys"):
                 self.invoices = self._load_invoices()
             self._open_disputes(disputed)
+
+    def _invoice_row(self, v, digest):
+        """The values of INVOICE_FIELDS, then whether the invoice is disputed."""
+        total, sql = v["amount_total"], self.sql_value
+        ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
+        vat = v["vat"] if v["vat"] is not None else total - ht
+        return [self.company.pk, self._customer_id(v), v["kind"], v["number"],
+                sql(v["issue_date"]), sql(v["due_date"]), v["currency"], sql(ht), sql(vat),
+                sql(total), v["po_number"], digest, sql(total), v["disputed"]]
 
     def _after_invoice_updates(self, changed):
         """An update rewrote the open amount: recompute it from the allocations; an
@@ -433,13 +513,17 @@ class _Run:
         self.allocator.invoices = self._invoices()
         pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, self.allocator.allocate)
         rows = self._clean_rows(source, schema, counts, self._check_payment,
-                                stored=_stored_digest(existing, 1))
-        for v, digest in rows:
-            pending.add(existing.get(v["payment_ref"]), digest, [
-                self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
-                v["currency"], v["amount"], v["method"], digest, v["amount"],
-                v["invoice_number"]])
+                                stored=_stored_digest(existing, 1), build=self._payment_row)
+        for row, digest in rows:
+            pending.add(existing.get(row[2]), digest, row)
         pending.flush()
+
+    def _payment_row(self, v, digest):
+        """The values of PAYMENT_FIELDS, then the number of the invoice it pays."""
+        sql = self.sql_value
+        return [self.company.pk, self._customer_id(v), v["payment_ref"], sql(v["date"]),
+                v["currency"], sql(v["amount"]), v["method"], digest, sql(v["amount"]),
+                v["invoice_number"]]
 
     def record_completion(self, sources):
         summary = {entity: c.as_dict() for entity, c in self.report.counts.items()}
@@ -450,8 +534,13 @@ class _Run:
                         data={"files": files, "counts": summary})
 
 
+def _same(value):
+    return value
+
+
 def _decimal(value):
-    """SQLite hands numeric columns back as float or int; PostgreSQL as Decimal."""
+    """SQLite hands numeric columns back as float or int, rows for SQLite hold text;
+    PostgreSQL has Decimal."""
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)
 
 

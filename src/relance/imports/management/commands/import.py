@@ -32,7 +32,7 @@ class Command(BaseCommand):
         sources = self._sources(Path(directory))
         console = Console(stderr=True)
         with self._progress(console, sources) as advance:
-            report = import_sources(company, sources, progress=advance)
+            report = import_sources(company, sources, progress=advance, parallel=True)
         if as_json:
             self.stdout.write(json.dumps(report.as_dict()))
         else:
