@@ -27,7 +27,7 @@ from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
-from relance.sqlite import wide_cache
+from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"
@@ -75,6 +75,10 @@ class ActionDraft:
     contact_id: int | None
     numbers: dict            # invoice id -> number
     day: object = None       # the date the action is for
+    key: tuple = None        # (customer id, step id, currency): one action per day
+
+    def __post_init__(self):
+        self.key = (self.planned.customer_id, self.step.id, self.planned.currency)
 
     @property
     def summary(self):
@@ -114,7 +118,7 @@ class ActionDraft:
         text = fragments.get(invoice.id)
         if text is None:
             text = fragments[invoice.id] = (
-                f'{{"id": {invoice.id}, "number": {_js(self.numbers[invoice.id])}, '
+                f'{{"id": {invoice.id}, "number": {_quoted(self.numbers[invoice.id])}, '
                 f'"due_date": "{invoice.due_date.isoformat()}", '
                 f'"open_amount": "{invoice.open_amount}", '
                 f'"days_late": {(self.day - invoice.due_date).days}')
@@ -129,10 +133,6 @@ class ActionDraft:
         return f"{self.step.scenario.name} / {self.step.name}"
 
     @property
-    def key(self):
-        return self.planned.customer_id, self.step.id, self.planned.currency
-
-    @property
     def status(self):
         return (ActionStatus.AWAITING_APPROVAL if self.step.needs_approval
                 else ActionStatus.PLANNED)
@@ -141,7 +141,8 @@ class ActionDraft:
 def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
     """Plan the day's actions for one company and, unless `dry_run`, record them."""
     started = time.perf_counter()
-    with wide_cache(RUN_CACHE_KIB), transaction.atomic():
+    with (paused_gc(), wide_sqlite_cache(RUN_CACHE_KIB), unchecked_sqlite_foreign_keys(),
+          transaction.atomic()):
         Company.objects.select_for_update().filter(pk=company.pk).first()
         ensure_scenarios(company)
         result = _decide(company, as_of, dry_run)
@@ -195,6 +196,14 @@ def _decide(company, as_of, dry_run):
 
 @lru_cache(maxsize=4096)
 def _js(text):
+    return json.dumps(text)
+
+
+def _quoted(text):
+    """A JSON string for text that is usually plain (an invoice number): quoted as is
+    when nothing in it needs escaping."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     return json.dumps(text)
 
 

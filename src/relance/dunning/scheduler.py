@@ -6,7 +6,6 @@ import signal
 import time
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from relance.dunning.models import Run
@@ -29,16 +28,15 @@ def handle_one(now=None):
     now = timezone.localtime(now)
     done = {}
     for company in Company.objects.order_by("pk"):
-        with transaction.atomic():
-            Company.objects.select_for_update().filter(pk=company.pk).first()
-            last = (Run.objects.filter(company=company).order_by("-as_of")
-                    .values_list("as_of", flat=True).first())
-            as_of = due_date(now, settings.DUNNING_RUN_AT, last)
-            if as_of is not None:
-                result = run_dunning(company, as_of, origin="scheduler")
-                logger.info("%s: %d dunning actions for %s", company, len(result.actions),
-                            as_of)
-                done[company.pk] = as_of
+        last = (Run.objects.filter(company=company).order_by("-as_of")
+                .values_list("as_of", flat=True).first())
+        as_of = due_date(now, settings.DUNNING_RUN_AT, last)
+        if as_of is not None:
+            # Another scheduler may start the same run now: the run locks the company
+            # and the second one finds nothing left to do.
+            result = run_dunning(company, as_of, origin="scheduler")
+            logger.info("%s: %d dunning actions for %s", company, len(result.actions), as_of)
+            done[company.pk] = as_of
     return done
 
 
