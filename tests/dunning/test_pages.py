@@ -56,7 +56,9 @@ def reminder_of(customer):
 
 
 def as_user(client, user):
+    """The client logged in as `user`, reading the pages in English."""
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
