@@ -153,11 +153,9 @@ class _Allocator:
         self.unallocated = []  # invoices whose allocations a changed payment removed
         self.writer = TableWriter(Allocation, ["invoice", "payment", "amount", "date"])
 
-    def allocate(self, creates, updates):
+    def allocate(self, creates, updates, created_ids):
         rows = [row[1:] for row in updates] + creates  # updates start with the id
-        references = [row[2] for row in rows]
-        ids = dict(Payment.objects.filter(company=self.company, reference__in=references)
-                   .values_list("reference", "id"))
+        payment_ids = [row[0] for row in updates] + list(created_ids)
         dropped = Allocation.objects.filter(payment_id__in=[pk for pk, *_r in updates])
         for invoice_id, number, amount in dropped.values_list("invoice_id", "invoice__number",
                                                                "amount"):
@@ -165,9 +163,9 @@ class _Allocator:
             self.invoices[number] = (pk, customer_id, _decimal(remaining) + amount)
             self.unallocated.append(invoice_id)
         dropped.delete()
-        self.payment_ids.extend(ids.values())
+        self.payment_ids.extend(payment_ids)
         allocations = []
-        for row in rows:
+        for payment_id, row in zip(payment_ids, rows):
             number = row[9]
             if number:
                 # The map's third item becomes what remains open as payments apply,
@@ -178,7 +176,7 @@ class _Allocator:
                 if share > 0:
                     self.invoices[number] = (invoice_id, customer_id, remaining - share)
                     self.touched.append(invoice_id)
-                    allocations.append((invoice_id, ids[row[2]], share, row[3]))
+                    allocations.append((invoice_id, payment_id, share, row[3]))
         self.writer.insert(allocations)
 
     def refresh(self, everything):

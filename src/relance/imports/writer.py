@@ -45,25 +45,52 @@ class TableWriter:
         marks = ", ".join(["%s"] * len(columns))
         self.insert_sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
         self.copy_sql = f"COPY {self.table} ({names}) FROM STDIN"
+        self.insert_id_sql = f"INSERT INTO {self.table} (id, {names}) VALUES (%s, {marks})"
+        self.copy_id_sql = f"COPY {self.table} (id, {names}) FROM STDIN"
+        self.db_table = meta.db_table
         sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in given)
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE id = %s"
 
-    def insert(self, rows):
+    def insert(self, rows, ids=None):
         """rows: sequences starting with the values of the writer's fields; what follows
-        them is the caller's and is not written."""
+        them is the caller's and is not written. `ids`, from reserve_ids, are the new
+        rows' ids; without them the database numbers the rows."""
         defaults, width = self.defaults, len(self.fields)
-        values = [tuple(row[:width]) + defaults for row in rows]
-        if connection.vendor == "postgresql" and values:
-            self._copy(values)
+        if ids is None:
+            values = [tuple(row[:width]) + defaults for row in rows]
+            sql, copy_sql = self.insert_sql, self.copy_sql
         else:
-            self._executemany(self.insert_sql, values)
+            values = [(pk, *row[:width], *defaults) for pk, row in zip(ids, rows)]
+            sql, copy_sql = self.insert_id_sql, self.copy_id_sql
+        if connection.vendor == "postgresql" and values:
+            self._copy(copy_sql, values)
+        else:
+            self._executemany(sql, values)
 
-    def _copy(self, values):
-        """PostgreSQL's COPY loads rows several times faster than INSERT statements."""
+    def reserve_ids(self, count):
+        """Ids for `count` rows about to be inserted, so the caller need not query them
+        back. Inside the import's transaction: on SQLite the first write locks the
+        database, and an id above both the largest one and the AUTOINCREMENT sequence
+        is never reused; on PostgreSQL the table's own sequence gives them."""
+        if not count:
+            return []
         with connection.cursor() as cursor:
-            with cursor.cursor.copy(self.copy_sql) as copy:
-                for row in values:
-                    copy.write_row(row)
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                               "FROM generate_series(1, %s)", [self.db_table, count])
+                return [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(f"SELECT MAX(id) FROM {self.table}")
+            largest = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [self.db_table])
+            sequence = cursor.fetchone()
+        start = max(largest, sequence[0] if sequence else 0) + 1
+        return range(start, start + count)
+
+    def _copy(self, sql, values):
+        """PostgreSQL's COPY loads rows several times faster than INSERT statements."""
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in values:
+                copy.write_row(row)
 
     def update(self, rows_with_id):
         """rows_with_id: (id, values...) tuples; updates only the writer's fields."""
@@ -91,7 +118,8 @@ class Pending:
         self.writer = writer
         self.counts = counts
         self.writable = writable
-        self.after_flush = after_flush or (lambda creates, updates: None)
+        # after_flush(creates, updates, ids of the creates) is told the new ids
+        self.after_flush = after_flush
         self.creates, self.updates = [], []
 
     def add(self, known, digest, row):
@@ -110,9 +138,11 @@ class Pending:
 
     def flush(self):
         if self.writable():
-            self.writer.insert(self.creates)
+            ids = self.writer.reserve_ids(len(self.creates)) if self.after_flush else None
+            self.writer.insert(self.creates, ids)
             self.writer.update(self.updates)
-            self.after_flush(self.creates, self.updates)
+            if self.after_flush:
+                self.after_flush(self.creates, self.updates, ids)
         self.creates, self.updates = [], []
 
 
