@@ -191,7 +191,7 @@ def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, 
     printed = rejected(folder, capsys)
 
     assert f"invoices.csv, line {lines + 1}, column disputed: not yes or no: maybe" in printed
-    assert "1 problem(s) found" in printed  # that line, and only that line
+    assert "1 problem found: nothing was imported" in printed  # that line, and only that line
     assert Invoice.objects.count() == 0
 
 
@@ -278,7 +278,7 @@ def test_a_payment_naming_an_invoice_rejected_in_the_same_import_is_not_reported
     printed = rejected(folder, capsys)
 
     assert "invoices.csv, line 3, column amount_total: negative amount: -600.00" in printed
-    assert "1 problem(s) found" in printed
+    assert "1 problem found: nothing was imported" in printed
 
 
 def test_the_counts_and_problems_of_a_child_add_up_past_the_kept_problems(
@@ -293,5 +293,44 @@ def test_the_counts_and_problems_of_a_child_add_up_past_the_kept_problems(
 
     printed = rejected(folder, capsys)
 
-    assert "... and 2 more problems" in printed
-    assert "4 problem(s) found" in printed
+    assert "… and 2 more problems not shown" in printed
+    assert "4 problems found: nothing was imported" in printed
+
+
+def test_ids_reserved_for_new_rows_are_above_every_id_the_database_gave(reading):
+    """Payments are written with ids taken beforehand, so their allocations need no
+    query to find them; a deleted last payment's id must not come back."""
+    from relance.imports.writer import TableWriter
+
+    run_import(CORPUS / "valid")
+    last = Payment.objects.latest("id")
+    last_id = last.pk
+    last.allocations.all().delete()
+    last.delete()
+    writer = TableWriter(Payment, ["company", "customer", "reference", "date", "amount",
+                                   "unapplied_amount"])
+
+    ids = list(writer.reserve_ids(2))
+    customer = Customer.objects.get(reference="C001")
+    writer.insert([(customer.company_id, customer.pk, ref, "2026-11-20", "10.00", "10.00")
+                   for ref in ("R1", "R2")], ids)
+
+    assert last_id < ids[0] < ids[1]
+    assert list(Payment.objects.filter(reference__in=["R1", "R2"])
+                .order_by("reference").values_list("id", flat=True)) == ids
+    after = Payment.objects.create(company_id=customer.company_id, customer=customer,
+                                   reference="R3", date="2026-11-21", amount=5)
+    assert after.pk > ids[1]
+
+
+def test_the_command_speaks_one_language_from_the_problems_to_its_last_line(capsys):
+    """The problems come from the checks' catalogue and the verdict from the command:
+    in French, both are French."""
+    run_import(CORPUS / "valid")
+    with translation.override("fr"), pytest.raises(CommandError) as error:
+        run_import(CORPUS / "negative_amount")
+
+    printed = capsys.readouterr().err.replace(str(CORPUS / "negative_amount") + "/", "")
+    assert ("invoices.csv, ligne 3, colonne amount_total : montant négatif : -600.00"
+            in printed)
+    assert str(error.value) == "3 problèmes trouvés : rien n'a été importé."  # HT, TVA, TTC

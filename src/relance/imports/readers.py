@@ -25,9 +25,13 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = f"{self.file}, line {self.line}" if self.line else self.file
-        column = f", column {self.column}" if self.column else ""
-        return f"{where}{column}: {self.message}"
+        """`FILE, line N, column C: reason`, in the active language like the reason."""
+        where = self.file
+        if self.line:
+            where = _("%(file)s, line %(line)s") % {"file": where, "line": self.line}
+        if self.column:
+            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
+        return _("%(where)s: %(reason)s") % {"where": where, "reason": self.message}
 
 
 class FileRejected(Exception):

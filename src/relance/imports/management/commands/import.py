@@ -1,8 +1,13 @@
-"""`relance import ledger DIR`: the four ledger CSV files, all or nothing."""
+"""`relance import ledger DIR`: the four ledger CSV files, all or nothing.
+
+Everything it prints is in the active language (LANGUAGE_CODE, French by default), the
+problems found in the files as well as its own words."""
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -42,12 +47,17 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             more = report.problem_count - len(report.problems)
             if more:
-                self.stderr.write(f"... and {more} more problems")
-            raise CommandError(f"{report.problem_count} problem(s) found: nothing was imported")
+                self.stderr.write(ngettext("… and %(counter)s more problem not shown.",
+                                           "… and %(counter)s more problems not shown.",
+                                           more) % {"counter": more})
+            raise CommandError(ngettext(
+                "%(counter)s problem found: nothing was imported.",
+                "%(counter)s problems found: nothing was imported.",
+                report.problem_count) % {"counter": report.problem_count})
 
     def _sources(self, directory):
         if not directory.is_dir():
-            raise CommandError(f"{directory}: not a folder")
+            raise CommandError(_("%(folder)s: not a folder") % {"folder": directory})
         sources = {}
         for entity in schemas.ENTITIES:
             path = directory / f"{entity}.csv"
@@ -55,10 +65,11 @@ class Command(BaseCommand):
                 try:
                     sources[entity] = CsvSource(path, name=str(path))
                 except FileRejected as exc:
-                    raise CommandError(f"{exc}: nothing was imported") from None
+                    raise CommandError(_("%(problem)s: nothing was imported")
+                                       % {"problem": exc.problem}) from None
         if not sources:
-            raise CommandError(f"{directory}: none of customers.csv, contacts.csv, "
-                               "invoices.csv, payments.csv is there")
+            raise CommandError(_("%(folder)s: none of customers.csv, contacts.csv, "
+                                 "invoices.csv, payments.csv is there") % {"folder": directory})
         return sources
 
     def _progress(self, console, sources):
@@ -94,13 +105,13 @@ class _ProgressBars:
 
 
 def _counts_table(report):
-    title = "Imported" if report.committed else "Nothing imported"
-    table = Table(title=title)
-    for column in ("file", "created", "updated", "unchanged", "rejected"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+    table = Table(title=_("Imported") if report.committed else _("Nothing imported"))
+    table.add_column(_("File"))
+    for heading in (_("Created"), _("Updated"), _("Unchanged"), _("Rejected")):
+        table.add_column(heading, justify="right")
     for entity, counts in report.counts.items():
         c = counts.as_dict()
-        table.add_row(entity, *(f"{c[k]:,}" for k in ("created", "updated", "unchanged",
-                                                       "rejected")))
+        table.add_row(f"{entity}.csv", *(f"{c[k]:,}" for k in ("created", "updated",
+                                                               "unchanged", "rejected")))
     return table
 
