@@ -4,7 +4,9 @@
 For each size and database: a fresh RELANCE_HOME (and a fresh PostgreSQL server for
 `postgres`, started in a temporary folder like the test session's), `relance migrate`,
 then the first import and the re-import of the same files, each timed as a whole
-process with its peak resident memory (from the kernel's rusage of that child).
+process. Its peak memory is the larger of the kernel's peak RSS of the process and the
+peak, sampled every 0.1 s, of the summed proportional set size (PSS, pages shared after
+a fork counted once) of the process and its children: the import forks a reader.
 
     .venv/bin/python bench/import_ledger.py [--sizes 100000 1000000]
                                             [--databases sqlite postgres]
@@ -18,6 +20,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,15 +40,53 @@ def ledger(size):
 
 
 def timed(command, env):
-    """Run a command; return (seconds, peak RSS in MiB, standard output)."""
+    """Run a command; return (seconds, peak memory in MiB, standard output)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    sampler = _TreeMemory(process.pid)
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.stop()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024, output
+    return seconds, max(usage.ru_maxrss / 1024, sampler.peak_kib / 1024), output
+
+
+class _TreeMemory(threading.Thread):
+    """Samples the summed PSS of a process and its descendants until stopped."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.done.wait(0.1):
+            self.peak_kib = max(self.peak_kib, sum(map(_pss_kib, _tree(self.pid))))
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+
+def _tree(pid):
+    pids = [pid]
+    for parent in pids:
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        pids.extend(int(child) for child in children)
+    return pids
+
+
+def _pss_kib(pid):
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0  # gone between the listing and the reading
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
 
 
 def database_env(database, home):
