@@ -152,7 +152,7 @@ def reading(request, monkeypatch):
     from relance.imports import worker
 
     if request.param == "in a child":
-        monkeypatch.setattr(worker, "FROM_LINES", 1)
+        monkeypatch.setattr(worker, "wanted", lambda lines, present: True)
     return request.param
 
 
@@ -267,8 +267,8 @@ def test_a_new_payment_only_takes_what_the_invoice_still_owes(tmp_path):
 
 def test_a_payment_naming_an_invoice_rejected_in_the_same_import_is_not_reported_again(
         tmp_path, capsys, reading):
-    """The child that reads the invoices tells the parent which numbers the file held,
-    so the payments file is checked against them and only the invoice is reported."""
+    """Whichever process reads the invoices, the importer learns every number the file
+    held, so the payments are checked against them and only the invoice is reported."""
     folder = tmp_path / "bad-invoice"
     shutil.copytree(CORPUS / "valid", folder)
     invoices = folder / "invoices.csv"
@@ -281,7 +281,7 @@ def test_a_payment_naming_an_invoice_rejected_in_the_same_import_is_not_reported
     assert "1 problem found: nothing was imported" in printed
 
 
-def test_the_counts_and_problems_of_a_child_add_up_past_the_kept_problems(
+def test_problems_beyond_those_kept_for_display_are_still_counted(
         tmp_path, capsys, monkeypatch, reading):
     from relance.imports import ledger
 

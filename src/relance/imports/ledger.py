@@ -24,14 +24,13 @@ from django.utils.translation import gettext as _
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
 from relance.imports import worker
-from relance.imports.fastpath import SEPARATOR
 from relance.imports.readers import FileRejected, Problem
-from relance.imports.writer import Pending, TableWriter, bulk_load, text_hash, timed
+from relance.imports.writer import Pending, TableWriter, bulk_load, timed
 from relance.ledger import balances, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
 MAX_PROBLEMS = 10_000
-IMPORT_CACHE_KIB = 256 * 1024
+IMPORT_CACHE_KIB = 128 * 1024  # more cost memory (1 GB for 1M invoices) and saved little
 TOLERANCE = Decimal("0.01")
 
 
@@ -58,12 +57,6 @@ class Report:
     def ok(self):
         return self.problem_count == 0
 
-    def add_problems(self, problems, count):
-        """Problems found elsewhere: `count` of them, of which `problems` were kept."""
-        for problem in problems:
-            self.add_problem(problem)
-        self.problem_count += count - len(problems)
-
     def add_problem(self, problem):
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
@@ -84,7 +77,8 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
     `parallel`: read and check large files in a forked process while this one writes
     (the command line; a web worker is not a process to fork).
     """
-    run = _Run(company, actor, progress, parallel)
+    reader = _reader(company, sources, parallel)
+    run = _Run(company, actor, progress, reader)
     try:
         with _paused_gc(), _wide_sqlite_cache(), transaction.atomic():
             for entity in ("customers", "contacts"):
@@ -106,7 +100,20 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
             counts.created = counts.updated = counts.unchanged = 0
     else:
         run.report.committed = True
+    finally:
+        reader.close()
     return run.report
+
+
+def _reader(company, sources, parallel):
+    """Large files are read in a second process, forked now while this one is small."""
+    ordered = {entity: sources[entity] for entity in schemas.ENTITIES if entity in sources}
+    lines = sum(source.count_lines() for source in ordered.values()) if parallel else 0
+    present = sum(model.objects.filter(company=company).count()
+                  for model in (Customer, Invoice, Payment)) if lines else 0
+    if parallel and worker.wanted(lines, present):
+        return worker.Reader(ordered, schemas.SCHEMAS)
+    return worker.InProcess(ordered, schemas.SCHEMAS)
 
 
 @contextmanager
@@ -193,12 +200,9 @@ class _Allocator:
 
 
 class _Run:
-    def __init__(self, company, actor, progress, parallel=False):
+    def __init__(self, company, actor, progress, reader):
         self.company = company
-        self.parallel = parallel
-        # SQLite is given dates and amounts as the text its adapters would make of them,
-        # made where the rows are read (perhaps the child process), not where written.
-        self.sql_value = str if connection.vendor == "sqlite" else _same
+        self.reader = reader  # the records of each file (imports/worker.py)
         self.actor = actor
         self.progress = progress or (lambda entity, done: None)
         self.report = Report()
@@ -207,6 +211,8 @@ class _Run:
         self.allocator = _Allocator(company)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
+        # Once a file is imported without a problem, its rows are all in the database
+        # and the set is emptied (a million invoice numbers).
         self.file_customers = set()
         self.file_invoices = set()
 
@@ -236,84 +242,33 @@ class _Run:
         unchanged ones; report the bad ones and the duplicates. With `build`, yield
         (build(values, fingerprint), fingerprint) instead.
 
-        `remember(key)` sees every row's key, good or bad. `stored(natural key)` gives
-        the fingerprint of the row as last imported: a row whose cells have not changed
-        since was valid then and is not read again (most of a re-import).
-
-        A large file is read and checked in a second process while this one writes."""
-        args = (source, schema, counts, check, remember, stored, build)
-        if self.parallel and worker.wanted(source.count_lines()):
-            return self._rows_from_child(*args)
-        return self._checked_rows(*args)
-
-    def _rows_from_child(self, source, schema, counts, check, remember, stored, build):
-        """_checked_rows run by a child process; its findings are merged at the end.
-
-        The child remembers keys for the checks of later files only when it finds a
-        problem: when it finds none, every row of the file is in the database and the
-        maps reloaded from it."""
-        self._customer_pk("")  # load what the child's checks read: it has no database
-        if schema.entity == "payments":
-            self._invoices()
+        The reader has checked what the cells alone decide (imports/rows.py); this adds
+        what the database does. `remember(key)` sees every row's key, good or bad.
+        `stored(natural key)` gives the fingerprint of the row as last imported: a row
+        whose cells have not changed since was valid then and is only counted (most of
+        a re-import)."""
         names = [f.name for f in schema.fields]
-        keys, before = [], (self.report.problem_count, len(self.report.problems),
-                            counts.unchanged, counts.rejected)
-
-        def rows(progress):  # in the child
-            self.progress = progress
-            checked = self._checked_rows(source, schema, counts, check,
-                                         remember and keys.append, stored, build)
-            if build:
-                return checked
-            # Values travel as tuples: a dict's keys would be pickled with every row.
-            return ((tuple(values.values()), digest) for values, digest in checked)
-
-        def finish():  # in the child, after its last row
-            found = self.report.problem_count - before[0]
-            return (self.report.problems[before[1]:], found, counts.unchanged - before[2],
-                    counts.rejected - before[3], keys if found else [])
-
-        def unpack(row):
-            return (row[0] if build else dict(zip(names, row[0]))), row[1]
-
-        problems, found, unchanged, rejected, keys = yield from worker.forked(
-            rows, finish, self.progress, unpack)
-        self.report.add_problems(problems, found)
-        counts.unchanged += unchanged
-        counts.rejected += rejected
-        for key in keys:
-            remember(key)
-
-    def _checked_rows(self, source, schema, counts, check, remember, stored, build=None):
-        seen = {}
-        key_of = _natural_key(schema)
         stored = stored or (lambda natural_key: None)
-        for done, (line, cells) in enumerate(source.rows(schema), 1):
-            if done % 10_000 == 0:
-                self.progress(schema.entity, done)
-            joined = SEPARATOR.join(cells)
-            digest = text_hash(joined)
-            natural_key = key_of(cells)
-            if remember and natural_key:
-                remember(natural_key)
-            if natural_key in seen:
-                self._reject_duplicate(source, line, counts, schema, cells, seen[natural_key])
+        records = self.reader.records(schema.entity, self.progress, stored)
+        for line, key, digest, first_line, values, problems in records:
+            if remember and key:
+                remember(key)
+            if first_line:
+                self._reject_duplicate(source, line, counts, schema, key, first_line)
                 continue
-            if natural_key:
-                seen[natural_key] = line
-            if natural_key and stored(natural_key) == digest:
+            if key and stored(key) == digest:
                 counts.unchanged += 1
                 continue
-            values, problems = schema.clean(cells, joined)
-            if not problems and check:
-                problems = check(values)
+            if not problems:
+                values = dict(zip(names, values))
+                problems = check(values) if check else []
             if problems:
                 self._reject(source, line, counts, problems)
             else:
                 yield (build(values, digest) if build else values), digest
 
-    def _reject_duplicate(self, source, line, counts, schema, cells, first_line):
-        value = cells[schema.key_positions[-1]].strip()
+    def _reject_duplicate(self, source, line, counts, schema, key, first_line):
+        value = key[1] if isinstance(key, tuple) else key  # a contact's key ends with its name
         self._reject(source, line, counts, [(schema.key, _(
             "%(value)s appears twice in the file (first on line %(line)d)")
             % {"value": value, "line": first_line})])
@@ -365,6 +320,8 @@ class _Run:
                     v["city"], v["credit_limit"], digest])
             pending.flush()
         self.customer_ids = None  # reload with the new ones on first use
+        if self.report.ok:
+            self.file_customers.clear()  # all of them are in the database now
 
     # -- contacts ------------------------------------------------------------------
 
@@ -411,24 +368,11 @@ class _Run:
             self.invoices = self._load_invoices()
         return self.invoices
 
-    def _check_invoice(self, v):
-        problems = self._unknown_customer(v)
-        if v["due_date"] < v["issue_date"]:
-            problems.append(("due_date", _("due date %(due)s is before the issue date "
-                                           "%(issue)s") % {"due": v["due_date"],
-                                                           "issue": v["issue_date"]}))
-        ht, vat, total = v["amount_excl_tax"], v["vat"], v["amount_total"]
-        if ht is not None and vat is not None and abs(ht + vat - total) > TOLERANCE:
-            problems.append(("amount_total", _("%(total)s is not the amount excl. tax "
-                                               "%(ht)s plus VAT %(vat)s")
-                             % {"total": total, "ht": ht, "vat": vat}))
-        return problems
-
     def _import_invoices(self, source, schema, counts):
         existing = self._load_invoices(with_digest=True)
         changed, disputed = [], []
         pending = self._pending(Invoice, self.INVOICE_FIELDS, counts)
-        rows = self._clean_rows(source, schema, counts, self._check_invoice,
+        rows = self._clean_rows(source, schema, counts, self._unknown_customer,
                                 remember=self.file_invoices.add,
                                 stored=_stored_digest(existing, 3), build=self._invoice_row)
         for row, digest in rows:
@@ -442,6 +386,7 @@ class _Run:
         pending.flush()
         del existing
         if self.report.ok:
+            self.file_invoices.clear()  # all of them are in the map reloaded below
             self._after_invoice_updates(changed)
             with timed("invoices: reload keys"):
                 self.invoices = self._load_invoices()
@@ -449,12 +394,12 @@ class _Run:
 
     def _invoice_row(self, v, digest):
         """The values of INVOICE_FIELDS, then whether the invoice is disputed."""
-        total, sql = v["amount_total"], self.sql_value
+        total = v["amount_total"]
         ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
-        vat = v["vat"] if v["vat"] is not None else total - ht
+        vat = v["vat"] if v["vat"] is not None else str(_decimal(total) - _decimal(ht))
         return [self.company.pk, self._customer_id(v), v["kind"], v["number"],
-                sql(v["issue_date"]), sql(v["due_date"]), v["currency"], sql(ht), sql(vat),
-                sql(total), v["po_number"], digest, sql(total), v["disputed"]]
+                v["issue_date"], v["due_date"], v["currency"], ht, vat, total,
+                v["po_number"], digest, total, v["disputed"]]
 
     def _after_invoice_updates(self, changed):
         """An update rewrote the open amount: recompute it from the allocations; an
@@ -518,9 +463,8 @@ class _Run:
 
     def _payment_row(self, v, digest):
         """The values of PAYMENT_FIELDS, then the number of the invoice it pays."""
-        sql = self.sql_value
-        return [self.company.pk, self._customer_id(v), v["payment_ref"], sql(v["date"]),
-                v["currency"], sql(v["amount"]), v["method"], digest, sql(v["amount"]),
+        return [self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
+                v["currency"], v["amount"], v["method"], digest, v["amount"],
                 v["invoice_number"]]
 
     def record_completion(self, sources):
@@ -532,28 +476,10 @@ class _Run:
                         data={"files": files, "counts": summary})
 
 
-def _same(value):
-    return value
-
-
 def _decimal(value):
     """SQLite hands numeric columns back as float or int, rows for SQLite hold text;
     PostgreSQL has Decimal."""
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)
-
-
-def _natural_key(schema):
-    """A function giving a row's natural key from its cells, or None when a part of it
-    is blank."""
-    first, *more = schema.key_positions
-    if more:
-        second = more[0]
-
-        def pair(cells):
-            a, b = cells[first].strip(), cells[second].strip()
-            return (a, b) if a and b else None
-        return pair
-    return lambda cells: cells[first].strip() or None
 
 
 def _stored_digest(existing, index, to_key=None):

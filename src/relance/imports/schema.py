@@ -4,6 +4,7 @@ The field names are those of the ledger files written by gen_ledger.py; a generi
 Excel file is mapped onto them by a saved column mapping.
 """
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Callable
 
@@ -18,6 +19,7 @@ from relance.ledger import validators
 from relance.ledger.models import ContactRole
 
 ENTITIES = ("customers", "contacts", "invoices", "payments")
+TOLERANCE = Decimal("0.01")
 FRANCOPHONE = {"FR", "BE", "CH", "LU", "MC"}
 
 
@@ -131,6 +133,7 @@ class Schema:
     label: str
     key: str
     fields: tuple = field(default_factory=tuple)
+    check: Callable = None  # values -> problems the row's cells alone show, once clean
 
     @cached_property
     def plan(self):
@@ -159,6 +162,20 @@ class Schema:
         if values is None:
             return clean_row(self, cells)
         return values, []
+
+
+def _check_invoice(v):
+    problems = []
+    if v["due_date"] < v["issue_date"]:
+        problems.append(("due_date", _("due date %(due)s is before the issue date "
+                                       "%(issue)s") % {"due": v["due_date"],
+                                                       "issue": v["issue_date"]}))
+    ht, vat, total = v["amount_excl_tax"], v["vat"], v["amount_total"]
+    if ht is not None and vat is not None and abs(ht + vat - total) > TOLERANCE:
+        problems.append(("amount_total", _("%(total)s is not the amount excl. tax "
+                                           "%(ht)s plus VAT %(vat)s")
+                         % {"total": total, "ht": ht, "vat": vat}))
+    return problems
 
 
 def Text(name, label, limit, **options):
@@ -215,7 +232,7 @@ SCHEMAS = {
         Field("kind", gettext_lazy("Kind (invoice / credit note)"), _kind,
               default="invoice", fast=words(KIND_WORDS)),
         Text("po_number", gettext_lazy("Purchase order"), 50),
-    )),
+    ), check=_check_invoice),
     "payments": Schema("payments", gettext_lazy("Payments"), "payment_ref", (
         Text("payment_ref", gettext_lazy("Payment reference"), 60, required=True),
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),

@@ -1,75 +1,99 @@
-"""Reading and checking a large file in a second process while this one writes.
+"""Reading an import's files in a second process while this one writes.
 
-A forked child runs the generator of checked rows and sends what it yields, in batches,
-through a pipe; the parent yields the same items in the same order, so the import reads
-the same whether its rows come from here or from a child. The child inherits at the fork
-the maps the checks read (customers, invoices, fingerprints) and never touches the
-database; what it learns besides the rows (problems, counts) comes back in its last
-message, and its progress in messages of their own.
+The reader is forked once, at the start of the import, while this process is still
+small: a child forked later would keep its own copy of every page of the million-row
+maps and of SQLite's cache that the parent changes afterwards. It reads the files in
+the order the importer takes them (imports/rows.py, no database) and sends the records
+in batches through a pipe; the pipe's small buffer keeps it only a batch or two ahead.
 """
 import multiprocessing
 import traceback
 
+from relance.imports import rows
 from relance.imports.readers import FileRejected
 
 BATCH = 1_000
-FROM_LINES = 50_000  # below this, a child costs more than it saves
+FROM_LINES = 50_000  # below this, a second process costs more than it saves
 
 
-def wanted(lines):
-    return lines >= FROM_LINES and "fork" in multiprocessing.get_all_start_methods()
+def wanted(lines, present):
+    """A second process for a large import of mostly new rows: a re-import skips the
+    rows it already holds unread, which only the process with the database can do."""
+    return (lines >= FROM_LINES and lines > 2 * present
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
-def forked(make_rows, finish, progress, unpack):
-    """Yield `unpack(item)` for the items of `make_rows(progress)` as a child process
-    computes them; then return what `finish()` gives in the child. A FileRejected in
-    the child is raised here; any other failure there raises RuntimeError with the
-    child's traceback."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(make_rows, finish, send), daemon=True)
-    child.start()
-    send.close()
-    try:
+class InProcess:
+    """The same records, read here: small imports, and web workers (not to be forked)."""
+
+    def __init__(self, sources, schemas):
+        self.sources, self.schemas = sources, schemas
+
+    def records(self, entity, progress, stored=None):
+        return rows.read(self.sources[entity], self.schemas[entity],
+                         lambda done: progress(entity, done), stored)
+
+    def close(self):
+        pass
+
+
+class Reader:
+    """A forked child reading `sources` ({entity: Source}, in the order the importer
+    will ask for them)."""
+
+    def __init__(self, sources, schemas):
+        context = multiprocessing.get_context("fork")
+        self.pipe, send = context.Pipe(duplex=False)
+        self.child = context.Process(target=_read_all, args=(sources, schemas, send),
+                                     daemon=True)
+        self.child.start()
+        send.close()
+
+    def records(self, entity, progress, stored=None):
+        """Yield the entity's records. A FileRejected in the child is raised here; any
+        other failure there raises RuntimeError with the child's traceback. The child
+        has no database, so every row is read (`stored` is the importer's to apply)."""
         while True:
-            kind, payload = _receive(receive)
-            if kind == "rows":
-                yield from map(unpack, payload)
+            kind, payload = self._receive()
+            if kind == "records":
+                yield from payload
             elif kind == "progress":
-                progress(*payload)
+                progress(entity, payload)
             elif kind == "rejected":
                 raise FileRejected(payload)
             elif kind == "failed":
                 raise RuntimeError(f"the import's reading process failed:\n{payload}")
             else:
-                return payload
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.terminate()  # the parent stopped early (an error while writing)
-        child.join()
+                return
+
+    def _receive(self):
+        try:
+            return self.pipe.recv()
+        except EOFError:
+            raise RuntimeError("the import's reading process ended without a word") from None
+
+    def close(self):
+        self.pipe.close()
+        if self.child.is_alive():
+            self.child.terminate()  # the import stopped before the last file
+        self.child.join()
 
 
-def _receive(receive):
+def _read_all(sources, schemas, send):
     try:
-        return receive.recv()
-    except EOFError:
-        raise RuntimeError("the import's reading process ended without a word") from None
-
-
-def _child(make_rows, finish, send):
-    try:
-        batch = []
-        for item in make_rows(lambda *done: send.send(("progress", done))):
-            batch.append(item)
-            if len(batch) == BATCH:
-                send.send(("rows", batch))
-                batch = []
-        send.send(("rows", batch))
-        send.send(("end", finish()))
+        for entity, source in sources.items():
+            batch = []
+            for record in rows.read(source, schemas[entity],
+                                    lambda done: send.send(("progress", done))):
+                batch.append(record)
+                if len(batch) == BATCH:
+                    send.send(("records", batch))
+                    batch = []
+            send.send(("records", batch))
+            send.send(("end", entity))
     except FileRejected as exc:
         send.send(("rejected", exc.problem))
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - whatever it is, the parent must hear of it
         send.send(("failed", traceback.format_exc()))
     finally:
         send.close()

@@ -1,0 +1,70 @@
+"""Reading one file's rows into checked values, without the database.
+
+Everything a row's cells alone decide is done here: its fingerprint, its natural key,
+whether that key came earlier in the file, its values and their problems. What needs
+the database (unknown references, unchanged rows) is the importer's. This part can
+therefore run in another process (imports/worker.py) while the importer writes.
+
+Values leave as plain data, the text the database adapters would make of them (dates
+as ISO text, amounts as decimal text, choices as their value), so a million rows
+travel between processes quickly and are written as they are.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from relance.imports.fastpath import SEPARATOR
+from relance.imports.writer import text_hash
+
+PROGRESS_EVERY = 10_000
+
+
+def read(source, schema, progress=lambda done: None, stored=None):
+    """Yield a record for each data row of the source, a plain tuple (they are pickled
+    by the million): (line, natural key or None when a part of it is blank, fingerprint
+    of the cells, line where the key first appeared when this row repeats it or 0,
+    plain values in field order or None, problems as (field name, message) pairs).
+
+    `stored(key)`, the fingerprint of the row as last imported, when given: a row
+    whose cells have not changed since is not read again (values None, no problems)."""
+    seen = {}
+    key_of = natural_key(schema)
+    for done, (line, cells) in enumerate(source.rows(schema), 1):
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+        joined = SEPARATOR.join(cells)
+        key = key_of(cells)
+        if key in seen:
+            yield line, key, text_hash(joined), seen[key], None, []
+            continue
+        if key:
+            seen[key] = line
+        digest = text_hash(joined)
+        if stored and key and stored(key) == digest:
+            yield line, key, digest, 0, None, []
+            continue
+        values, problems = schema.clean(cells, joined)
+        if not problems and schema.check:
+            problems = schema.check(values)
+        plain = None if problems else tuple(map(_plain, values.values()))
+        yield line, key, digest, 0, plain, problems
+
+
+def natural_key(schema):
+    """A function giving a row's natural key from its cells, or None when a part of it
+    is blank."""
+    first, *more = schema.key_positions
+    if more:
+        second = more[0]
+
+        def pair(cells):
+            a, b = cells[first].strip(), cells[second].strip()
+            return (a, b) if a and b else None
+        return pair
+    return lambda cells: cells[first].strip() or None
+
+
+def _plain(value):
+    if isinstance(value, (Decimal, dt.date)) or (isinstance(value, str)
+                                                 and type(value) is not str):
+        return str(value)  # str(Decimal), date.isoformat(), a TextChoices member's value
+    return value
