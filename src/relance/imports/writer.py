@@ -18,13 +18,9 @@ BATCH = 5_000
 BULK_FROM = 50_000
 
 
-def row_hash(texts):
-    """A stable 64-bit fingerprint of a row's cells, to tell unchanged rows."""
-    return text_hash("\x1f".join(texts))
-
-
 def text_hash(joined):
-    """row_hash of the cells already joined by "\x1f" (fastpath.SEPARATOR)."""
+    """A stable 64-bit fingerprint of a row's cells joined by "\x1f"
+    (fastpath.SEPARATOR), to tell unchanged rows."""
     digest = hashlib.blake2b(joined.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
