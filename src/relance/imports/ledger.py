@@ -12,8 +12,6 @@ The algorithm, for each file in that order:
 Everything runs in one transaction. If any row of any file is rejected, the transaction
 rolls back: the report lists every problem and the database is as it was.
 """
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
 from relance.imports import worker
@@ -80,7 +79,11 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
     reader = _reader(company, sources, parallel)
     run = _Run(company, actor, progress, reader)
     try:
-        with _paused_gc(), _wide_sqlite_cache(), transaction.atomic():
+        # The cycle collector would walk maps of a million rows again and again for
+        # cycles the import does not make; references are resolved by the import
+        # itself, inside its IMMEDIATE transaction, so SQLite need not look them up.
+        with (paused_gc(), wide_sqlite_cache(IMPORT_CACHE_KIB),
+              unchecked_sqlite_foreign_keys(), transaction.atomic()):
             for entity in ("customers", "contacts"):
                 if entity in sources:
                     run.import_entity(entity, sources[entity])
@@ -114,38 +117,6 @@ def _reader(company, sources, parallel):
     if parallel and worker.wanted(lines, present):
         return worker.Reader(ordered, schemas.SCHEMAS)
     return worker.InProcess(ordered, schemas.SCHEMAS)
-
-
-@contextmanager
-def _paused_gc():
-    """The import allocates millions of small objects while it holds maps of a million
-    rows: the cycle collector would walk those maps again and again (a tenth of a large
-    import's time) for cycles the import does not make."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def _wide_sqlite_cache():
-    """A large import rewrites big indexes: give SQLite's page cache room for them, and
-    give it back after, as a web worker's connection outlives the import."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _Allocator:
