@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from relance.dunning import templating
 from relance.dunning.models import Channel, Scenario, Step, StepTemplate, Tone, Trigger
@@ -19,55 +19,66 @@ def _step(name, days, channel, tone, text, **options):
     return dict(name=name, days=days, channel=channel, tone=tone, text=text, **options)
 
 
-# name, description, steps. Names are stored in the company's language at install time.
+# Step names, marked for translation; stored in the company's language at install time.
+PREVENTIVE = gettext_noop("Preventive reminder")
+FRIENDLY = gettext_noop("Friendly reminder")
+SECOND = gettext_noop("Second reminder")
+CALL = gettext_noop("Call accounts payable")
+FIRM = gettext_noop("Firm reminder")
+FORMAL_NOTICE = gettext_noop("Formal notice")
+ESCALATION = gettext_noop("Escalation")
+
+# name, description, is the default, steps.
 SHIPPED = [
-    (N_("Standard"), N_("Preventive email, two reminders, a call, a firm email, a formal "
-                        "notice by registered letter, then escalation."), True, [
-        _step(N_("Preventive reminder"), -5, Channel.EMAIL, Tone.COURTEOUS, "preventive"),
-        _step(N_("Friendly reminder"), 1, Channel.EMAIL, Tone.COURTEOUS, "reminder_1",
+    (gettext_noop("Standard"),
+     gettext_noop("Preventive email, two reminders, a call, a firm email, a formal notice "
+                  "by registered letter, then escalation."), True, [
+        _step(PREVENTIVE, -5, Channel.EMAIL, Tone.COURTEOUS, "preventive"),
+        _step(FRIENDLY, 1, Channel.EMAIL, Tone.COURTEOUS, "reminder_1",
               attach_invoices=True),
-        _step(N_("Second reminder"), 8, Channel.EMAIL, Tone.COURTEOUS, "reminder_2",
+        _step(SECOND, 8, Channel.EMAIL, Tone.COURTEOUS, "reminder_2",
               attach_invoices=True),
-        _step(N_("Call accounts payable"), 15, Channel.CALL, Tone.FIRM, "call",
+        _step(CALL, 15, Channel.CALL, Tone.FIRM, "call",
               roles=[AP, PURCHASING]),
-        _step(N_("Firm reminder"), 22, Channel.EMAIL, Tone.FIRM, "firm",
+        _step(FIRM, 22, Channel.EMAIL, Tone.FIRM, "firm",
               attach_invoices=True),
-        _step(N_("Formal notice"), 30, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
+        _step(FORMAL_NOTICE, 30, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
               "formal_notice", needs_approval=True, deadline_days=15,
               roles=[MANAGEMENT, AP]),
-        _step(N_("Escalation"), 45, Channel.TASK, Tone.LEGAL, "escalation",
+        _step(ESCALATION, 45, Channel.TASK, Tone.LEGAL, "escalation",
               repeat_every_days=30),
     ]),
-    (N_("Key accounts"), N_("Gentler wording, an earlier call, the sales rep in copy, no "
-                            "formal notice without approval."), False, [
-        _step(N_("Preventive reminder"), -7, Channel.EMAIL, Tone.COURTEOUS,
+    (gettext_noop("Key accounts"),
+     gettext_noop("Gentler wording, an earlier call, the sales rep in copy, no formal "
+                  "notice without approval."), False, [
+        _step(PREVENTIVE, -7, Channel.EMAIL, Tone.COURTEOUS,
               "key_preventive", copy_sales_rep=True),
-        _step(N_("Friendly reminder"), 3, Channel.EMAIL, Tone.COURTEOUS, "key_reminder_1",
+        _step(FRIENDLY, 3, Channel.EMAIL, Tone.COURTEOUS, "key_reminder_1",
               copy_sales_rep=True, attach_invoices=True),
-        _step(N_("Call accounts payable"), 10, Channel.CALL, Tone.COURTEOUS, "call",
+        _step(CALL, 10, Channel.CALL, Tone.COURTEOUS, "call",
               roles=[AP, PURCHASING]),
-        _step(N_("Second reminder"), 20, Channel.EMAIL, Tone.COURTEOUS, "key_reminder_2",
+        _step(SECOND, 20, Channel.EMAIL, Tone.COURTEOUS, "key_reminder_2",
               copy_sales_rep=True, attach_invoices=True),
-        _step(N_("Firm reminder"), 30, Channel.EMAIL, Tone.FIRM, "key_firm",
+        _step(FIRM, 30, Channel.EMAIL, Tone.FIRM, "key_firm",
               copy_sales_rep=True, needs_approval=True),
-        _step(N_("Formal notice"), 45, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
+        _step(FORMAL_NOTICE, 45, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
               "formal_notice", needs_approval=True, deadline_days=15,
               copy_sales_rep=True, roles=[MANAGEMENT, AP]),
-        _step(N_("Escalation"), 60, Channel.TASK, Tone.LEGAL, "escalation",
+        _step(ESCALATION, 60, Channel.TASK, Tone.LEGAL, "escalation",
               needs_approval=True, repeat_every_days=30),
     ]),
-    (N_("Risky"), N_("Shorter delays and a call at day 5."), False, [
-        _step(N_("Preventive reminder"), -7, Channel.EMAIL, Tone.COURTEOUS, "preventive"),
-        _step(N_("Friendly reminder"), 1, Channel.EMAIL, Tone.COURTEOUS, "risky_reminder_1",
+    (gettext_noop("Risky"), gettext_noop("Shorter delays and a call at day 5."), False, [
+        _step(PREVENTIVE, -7, Channel.EMAIL, Tone.COURTEOUS, "preventive"),
+        _step(FRIENDLY, 1, Channel.EMAIL, Tone.COURTEOUS, "risky_reminder_1",
               attach_invoices=True),
-        _step(N_("Call accounts payable"), 5, Channel.CALL, Tone.FIRM, "call",
+        _step(CALL, 5, Channel.CALL, Tone.FIRM, "call",
               roles=[AP, MANAGEMENT], repeat_every_days=7),
-        _step(N_("Firm reminder"), 10, Channel.EMAIL, Tone.FIRM, "firm",
+        _step(FIRM, 10, Channel.EMAIL, Tone.FIRM, "firm",
               attach_invoices=True),
-        _step(N_("Formal notice"), 15, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
+        _step(FORMAL_NOTICE, 15, Channel.REGISTERED_LETTER, Tone.FORMAL_NOTICE,
               "formal_notice", needs_approval=True, deadline_days=8,
               roles=[MANAGEMENT, AP]),
-        _step(N_("Escalation"), 25, Channel.TASK, Tone.LEGAL, "escalation",
+        _step(ESCALATION, 25, Channel.TASK, Tone.LEGAL, "escalation",
               repeat_every_days=30),
     ]),
 ]

@@ -47,3 +47,20 @@ EVENT_LABELS = {
 
 def label(event_type):
     return EVENT_LABELS.get(event_type, event_type)
+
+
+# Who acted when it was not a user (Event.actor_label), in words.
+ACTOR_LABELS = {
+    "import": _("import"),
+    "system": _("system"),
+    "dunning run": _("dunning run"),
+    "billing": _("billing"),
+    "bank": _("bank"),
+    "debtor": _("debtor"),
+}
+
+
+def who(event):
+    if event.actor_id:
+        return str(event.actor)
+    return ACTOR_LABELS.get(event.actor_label, event.actor_label)

@@ -46,7 +46,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("timeline events are append-only")
-
-    @property
-    def who(self):
-        return str(self.actor) if self.actor_id else self.actor_label

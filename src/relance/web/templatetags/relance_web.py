@@ -24,6 +24,12 @@ def event_label(event_type):
     return timeline.label(event_type)
 
 
+@register.filter
+def event_actor(event):
+    """Who acted, in words: a user, or what acted for nobody (import, dunning run)."""
+    return timeline.who(event)
+
+
 @register.simple_tag
 def optional_url(name, fallback):
     """The URL of a view another app may not have written yet, else a plain path."""
