@@ -271,3 +271,35 @@ def test_next_date_is_the_first_day_the_planner_acts_again(world, offset):
             acted = day
             break
     assert acted == expected
+
+
+def day_by_day(invoices, scenario_of, start, days, calendar):
+    """The calendar as the daily runs would make it: one plan per business day."""
+    live = [OpenInvoice(i.id, i.customer_id, i.currency, i.due_date, i.open_amount,
+                        i.progress, i.stop) for i in invoices if not i.stop]
+    found = []
+    for n in range(days):
+        day = start + dt.timedelta(days=n)
+        if not calendar.is_business_day(day):
+            continue
+        for action in plan(live, scenario_of, day, calendar).actions:
+            found.append((day, action.customer_id, action.currency, action.step.id,
+                          sorted((r.invoice.id, r.occurrence) for r in action.reached)))
+            for r in action.reached:
+                r.invoice.progress = advanced(r, action.scenario_id, day)
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(worlds(), st.integers(0, 90))
+def test_the_calendar_jumps_to_the_same_actions_as_planning_every_day(world, offset):
+    from relance.dunning.planner import upcoming
+
+    scenario, invoices = world
+    scenario_of = {c: scenario for c in range(1, 5)}
+    start = D(2026, 1, 1) + dt.timedelta(days=offset)
+    jumped = [(day, a.customer_id, a.currency, a.step.id,
+               sorted((r.invoice.id, r.occurrence) for r in a.reached))
+              for day, a in upcoming(invoices, scenario_of, start, 30, CAL)]
+    assert sorted(jumped) == sorted(day_by_day(invoices, scenario_of, start, 30, CAL))
+    assert all(i.progress is None for i in invoices)   # the invoices are left as they were

@@ -267,24 +267,61 @@ def attach_others(actions, invoices, as_of):
 
 
 def upcoming(invoices, scenario_of, start, days, calendar):
-    """What the planner would decide on each business day from `start` for `days` days
-    if nothing changed (no payment, no new case): [(day, PlannedAction)].
+    """What the runs would decide on each business day from `start` for `days` days if
+    nothing changed (no payment, no new case): [(day, PlannedAction)].
 
-    Progress is applied in memory day after day, as the daily run would record it, on
-    copies: the invoices given are left as they were."""
-    live = [_copy(i) for i in invoices if not i.stop]
+    Each invoice jumps from one date on which something may happen to the next
+    (`next_date`) instead of being planned every day, so a company-wide calendar costs
+    a few steps per invoice, not one plan per day. The invoices given are left as they
+    were. A step's minimum amount applies to each day's group; an invoice it holds
+    back is not shown again later in the window."""
+    end = start + dt.timedelta(days=days - 1)
+    groups = defaultdict(list)
+    live = [i for i in invoices if not i.stop]
+    for invoice in live:
+        scenario = scenario_of.get(invoice.customer_id)
+        if scenario is not None:
+            for day, step, occurrence in _invoice_calendar(scenario, invoice, start, end,
+                                                           calendar):
+                groups[day, invoice.customer_id, invoice.currency, step.id].append(
+                    Reached(invoice, step, occurrence))
+    by_customer = defaultdict(list)
+    for invoice in live:
+        by_customer[invoice.customer_id, invoice.currency].append(invoice)
     calendar_days = []
-    for n in range(days):
-        day = start + dt.timedelta(days=n)
-        if not calendar.is_business_day(day):
+    for (day, customer_id, currency, _), reached in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1], item[0][2],
+                                              item[1][0].step.position)):
+        step = reached[0].step
+        action = PlannedAction(customer_id, currency, scenario_of[customer_id].id, step,
+                               reached)
+        if step.min_amount and action.amount < step.min_amount:
             continue
-        actions = plan(live, scenario_of, day, calendar).actions
-        attach_others(actions, live, day)
-        for action in actions:
-            calendar_days.append((day, action))
-            for r in action.reached:
-                r.invoice.progress = advanced(r, action.scenario_id, day)
+        attach_others([action], by_customer[customer_id, currency], day)
+        calendar_days.append((day, action))
     return calendar_days
+
+
+def _invoice_calendar(scenario, invoice, start, end, calendar):
+    """(day, step, occurrence) the invoice would take between start and end."""
+    probe = _copy(invoice)
+    day = calendar.on_or_after(start)
+    while day <= end:
+        today = day
+        decision = next_step(scenario, probe, day, calendar)
+        if decision:
+            yield (day, *decision)
+            probe.progress = advanced(Reached(probe, *decision), scenario.id, day)
+            day = next_date(scenario, probe.progress, probe.due_date, calendar)
+        elif probe.progress is None or probe.progress.scenario_id != scenario.id:
+            # no step due yet for an invoice new to the scenario: the first one's date
+            day = next((on for _, on in step_dates(scenario, probe, calendar) if on > day),
+                       None)
+        else:
+            day = next_date(scenario, probe.progress, probe.due_date, calendar)
+        if day is None:
+            return
+        day = max(day, calendar.on_or_after(today + dt.timedelta(days=1)))
 
 
 def _copy(invoice):
