@@ -1,7 +1,6 @@
 """The review queue and one action's page: see what will go out, edit it, approve it
 or cancel it. The decisions themselves are `relance.dunning.actions`."""
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,15 +11,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relance.dunning import actions, templating
+from relance.dunning import actions
 from relance.dunning.context import build_context, contact_of
+from relance.dunning.wording import message_for
 from relance.dunning.forms import ActionEditForm, CancelForm
-from relance.dunning.models import StepTemplate
 from relance.dunning.views.access import action_for, dunning_page
 from relance.ledger.models import Event
 
 PAGE_SIZE = 50
-FALLBACK_LANGUAGE = "fr"
 
 
 @dunning_page
@@ -82,52 +80,6 @@ def cancel(request, company, pk):
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     return _back(request, action)
-
-
-# The message ------------------------------------------------------------------------
-
-@dataclass
-class Message:
-    language: str
-    template: tuple          # (subject, body) sources of the step's template
-    subject: str = ""
-    body: str = ""
-    problem: str = ""        # why it cannot be rendered, for the error box
-
-
-def message_for(action, today):
-    """The action's text as it will read: its own subject and body where set, else the
-    step's template in the customer's language (French when there is none)."""
-    language, template = _template(action)
-    message = Message(language, template)
-    subject = action.subject or template[0]
-    body = action.body or template[1]
-    if not (subject.strip() and body.strip()):
-        message.problem = _("This action has no text: neither its own nor a template "
-                            "of its step.")
-        return message
-    try:
-        rendered = templating.render(subject, body, build_context(action, today), language)
-    except (templating.TemplateProblem, ValueError, TypeError) as problem:
-        message.problem = str(problem)
-    else:
-        message.subject, message.body = rendered.subject, rendered.body
-    return message
-
-
-def _template(action):
-    wanted = action.customer.language
-    if wanted not in templating.LOCALES:
-        wanted = FALLBACK_LANGUAGE
-    if action.step_id is None:
-        return wanted, ("", "")
-    by_language = {t.language: t for t in
-                   StepTemplate.objects.filter(step_id=action.step_id,
-                                               language__in=[wanted, FALLBACK_LANGUAGE])}
-    for language in (wanted, FALLBACK_LANGUAGE):
-        if language in by_language:
-            return language, (by_language[language].subject, by_language[language].body)
-    return wanted, ("", "")
 
 
 # Editing ----------------------------------------------------------------------------
