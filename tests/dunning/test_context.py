@@ -1,4 +1,5 @@
-"""The context a reminder is rendered with, built from a real action.
+"""The context a reminder is rendered with, built from a real action, or from a
+customer and a step for the template editor's preview.
 
 The world: Ateliers Test SAS reminds Boulangerie Roux (followed by Julien, a collector
 with a signature) of two late invoices, one of them partly paid, while a third one is
@@ -8,9 +9,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from stdnum import iso11649
 
 from relance.dunning import templating
-from relance.dunning.context import build_context
+from relance.dunning.context import (
+    build_context,
+    context_for_customer,
+    creditor_reference,
+)
 from relance.dunning.models import Action, Step, StepTemplate
 from relance.team.models import User
 from tests.dunning.world import D, creditor, customer, invoice
@@ -83,7 +89,7 @@ def test_the_context_has_the_documented_shape(company, roux):
     assert context["company"]["address"] == "3 quai Saint-Antoine\n69002 Lyon"
     assert context["contact"] == {"name": "Compta ROUX", "email": "compta@roux.example"}
     assert context["payment"] == {"iban": company.iban, "bic": company.bic,
-                                  "reference": "RL-ROUX"}
+                                  "reference": "RF74 ROUX", "plain_reference": "ROUX"}
     assert context["collector"] == {"name": "Julien Roux",
                                     "email": "julien@ateliers-test.example", "phone": "",
                                     "signature": "Julien Roux\nService recouvrement"}
@@ -176,3 +182,69 @@ def test_every_shipped_step_template_renders_with_it(company, roux, language):
         assert rendered.subject.strip(), template
         assert "Boulangerie Roux" in rendered.subject + rendered.body or \
             late.number in rendered.subject + rendered.body, template
+
+
+# The payment reference --------------------------------------------------------------------
+
+@pytest.mark.parametrize("reference, expected", [
+    ("ROUX", "RF74 ROUX"), ("C-0042", "RF28 C004 2"), ("539007547034", "RF18 5390 0754 7034"),
+])
+def test_the_payment_reference_is_an_iso_11649_creditor_reference(reference, expected):
+    assert creditor_reference(reference) == expected
+    assert iso11649.is_valid(expected)
+
+
+def test_a_reference_too_long_or_without_letters_or_digits_is_kept_as_it_is():
+    assert creditor_reference("A" * 22) == "A" * 22
+    assert creditor_reference("--") == "--"
+
+
+# Without a saved action: the editor's preview ------------------------------------------
+
+def test_a_customer_and_a_step_give_the_same_context_as_an_action_would(company, roux):
+    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
+    older = invoice(roux, "250.00", TODAY - dt.timedelta(days=50))
+    reminder = step(company)
+    from_action = build_context(action_for(roux, reminder, [older, late]), TODAY)
+    preview = context_for_customer(roux, reminder, TODAY)
+
+    assert preview == from_action
+    assert [i["number"] for i in preview["invoices"]] == [older.number, late.number]
+
+
+def test_the_preview_is_about_the_invoices_the_step_has_reached_and_lists_the_others(
+        company, roux):
+    reached = invoice(roux, "1000.00", TODAY - dt.timedelta(days=40))
+    not_yet = invoice(roux, "300.00", TODAY - dt.timedelta(days=3))
+    invoice(roux, "90.00", TODAY + dt.timedelta(days=20))   # open, not due: not listed
+    notice = step(company, "formal_notice")                 # 30 days after the due date
+    context = context_for_customer(roux, notice, TODAY)
+
+    assert [i["number"] for i in context["invoices"]] == [reached.number]
+    assert [i["number"] for i in context["other_overdue"]] == [not_yet.number]
+    assert context["total"] == {"currency": "EUR", "amount": Decimal("1300.00")}
+    assert context["deadline"] == TODAY + dt.timedelta(days=15)
+
+
+def test_when_the_step_reached_nothing_the_preview_shows_the_overdue_invoices(
+        company, roux):
+    late = invoice(roux, "500.00", TODAY - dt.timedelta(days=2))
+    context = context_for_customer(roux, step(company, "formal_notice"), TODAY)
+
+    assert [i["number"] for i in context["invoices"]] == [late.number]
+    assert context["other_overdue"] == []
+
+
+def test_the_preview_addresses_the_contact_the_run_would_choose(company, roux):
+    invoice(roux, "500.00", TODAY - dt.timedelta(days=40))
+    notice = step(company, "formal_notice")   # management first, then accounts payable
+    assert context_for_customer(roux, notice, TODAY)["contact"]["name"] == "Compta ROUX"
+
+    roux.contacts.create(name="Direction ROUX", role="management", email="dg@roux.example")
+    assert context_for_customer(roux, notice, TODAY)["contact"]["name"] == "Direction ROUX"
+
+
+def test_a_collector_without_a_phone_number_leaves_it_empty(company, roux):
+    invoice(roux, "500.00", TODAY - dt.timedelta(days=4))
+    collector = context_for_customer(roux, step(company), TODAY)["collector"]
+    assert collector["phone"] == "" and collector["name"] == "Julien Roux"

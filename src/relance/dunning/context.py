@@ -1,14 +1,22 @@
-"""The context a reminder template is rendered with, built from an action.
+"""The context a reminder template is rendered with, built from an action, or from a
+customer and a step for a template editor's preview (`context_for_customer`).
 
 The shape is the one documented at the top of `templating.py` and in docs/templates.md;
 `templating.render` refuses anything but plain data, so everything is copied out of the
 models here. Amounts and days late are today's, read from the invoices themselves: the
 action's `summary` says which invoices, the ledger says how much is still open.
 """
+import re
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from stdnum import iso11649
+from stdnum.iso7064 import mod_97_10
+
+from relance.dunning import loading, recipients
+from relance.dunning.models import Trigger
 from relance.ledger.models import Invoice
+from relance.ledger.models.invoice import InvoiceKind
 
 CENT = Decimal("0.01")
 # PROVISIONAL until the French-law module (legal/) exists: the statutory rate (ECB
@@ -24,40 +32,101 @@ def build_context(action, today):
     """The template context for `action` as it would read on `today`.
 
     1. Load the invoices the action is about and the other overdue ones from `summary`.
-    2. Describe each invoice with today's open amount and days late.
-    3. Total them per currency, the action's currency first.
-    4. Compute the penalties on the invoices of that first currency.
+    2. Describe them and the rest as `_context` does, in the action's currency.
     """
-    company, customer = action.company, action.customer
     summary = action.summary or {}
     rows = _invoices(summary)
-    invoices = [_invoice(rows[line["id"]], today) for line in summary.get("invoices", [])
-                if line["id"] in rows]
-    others = [_invoice(rows[line["id"]], today) for line in summary.get("others", [])
-              if line["id"] in rows]
-    totals = _totals(invoices + others, action.currency)
-    step = action.step
+    concerned = [rows[line["id"]] for line in summary.get("invoices", [])
+                 if line["id"] in rows]
+    others = [rows[line["id"]] for line in summary.get("others", []) if line["id"] in rows]
+    return _context(action.company, action.customer, action.contact, action.step,
+                    action.tone, action.currency, concerned, others, today)
+
+
+def context_for_customer(customer, step, today):
+    """The context `step` would be rendered with for `customer` on `today`, without a
+    saved action: what a template editor previews.
+
+    1. Take the customer's open invoices; the step is about those it has reached
+       (`step.days` or more after their due date; a step counted from the previous
+       one, about every overdue invoice), or the overdue ones, or all, when it has
+       reached none.
+    2. Its currency is the first of these invoices'; the other overdue invoices in
+       that currency are listed beside them, as the run does.
+    3. The contact is the one the run would choose for the step's roles and channel.
+    """
+    open_invoices = list(Invoice.objects.filter(customer=customer, open_amount__gt=0)
+                         .exclude(kind=InvoiceKind.CREDIT_NOTE)
+                         .order_by("due_date", "number"))
+    overdue = [i for i in open_invoices if i.due_date < today]
+    reached = [i for i in open_invoices if _reached(step, i, today)]
+    concerned = reached or overdue or open_invoices
+    currency = concerned[0].currency if concerned else "EUR"
+    concerned = [i for i in concerned if i.currency == currency]
+    others = [i for i in overdue if i.currency == currency and i not in concerned]
+    return _context(customer.company, customer, _contact_for(customer, step), step,
+                    step.tone, currency, concerned, others, today)
+
+
+def _reached(step, invoice, today):
+    if step.trigger == Trigger.DUE_DATE:
+        return (today - invoice.due_date).days >= step.days
+    return invoice.due_date < today
+
+
+def _contact_for(customer, step):
+    """The contact the run would address, read the way the run reads contacts."""
+    cards = loading.contacts_of([customer.pk]).get(customer.pk, [])
+    _channel, card = recipients.route(cards, step.roles, step.channel)
+    return None if card is None else customer.contacts.get(pk=card.id)
+
+
+def _context(company, customer, contact, step, tone, currency, concerned, others, today):
+    """The context itself, from model rows: described with today's open amounts and
+    days late, totalled per currency (`currency` first), penalties on that currency."""
+    invoices = [_invoice(i, today) for i in concerned]
+    other_overdue = [_invoice(i, today) for i in others]
+    totals = _totals(invoices + other_overdue, currency)
     return {
         "company": _company(company),
         "customer": {"name": customer.name, "reference": customer.reference,
                      "address": "\n".join(customer.address_lines),
                      "siren": customer.siren},
-        "contact": contact_of(action.contact),
+        "contact": contact_of(contact),
         "invoices": invoices,
-        "other_overdue": others,
+        "other_overdue": other_overdue,
         "totals": totals,
         "total": totals[0],
-        "penalties": penalties(invoices + others, totals[0]["currency"],
+        "penalties": penalties(invoices + other_overdue, totals[0]["currency"],
                                _rate(company)),
-        "payment": {"iban": company.iban, "bic": company.bic,
-                    "reference": f"RL-{customer.reference}"},
-        "portal_url": "",
+        "payment": _payment(company, customer),
+        "portal_url": "",  # the debtor portal is a later issue; templates test it
         "collector": _collector(customer.owner, company),
         "today": today,
         "deadline": (today + timedelta(days=step.deadline_days)
                      if step is not None and step.deadline_days else None),
-        "step": {"name": step.name if step is not None else "", "tone": action.tone},
+        "step": {"name": step.name if step is not None else "", "tone": tone},
     }
+
+
+def _payment(company, customer):
+    """Where and how to pay; `reference` is the structured one the bank carries."""
+    return {"iban": company.iban, "bic": company.bic,
+            "reference": creditor_reference(customer.reference),
+            "plain_reference": customer.reference}
+
+
+def creditor_reference(reference):
+    """The ISO 11649 creditor reference ("RF" + two check digits + the reference, in
+    groups of four) made of a customer reference's letters and digits.
+
+    A reference with no letter or digit, or more than the 21 the standard allows,
+    cannot be one: it is then returned as it is, so that a transfer still names it.
+    """
+    body = re.sub(r"[^0-9A-Za-z]", "", reference).upper()
+    if not 0 < len(body) <= 21:
+        return reference
+    return iso11649.format(f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}")
 
 
 def penalties(invoices, currency, rate):
@@ -118,5 +187,7 @@ def _collector(user, company):
         return {"name": company.name, "email": company.email, "phone": company.phone,
                 "signature": company.name}
     name = user.get_full_name() or user.email
-    return {"name": name, "email": user.email, "phone": "",
+    # Users have no phone number yet; read one as soon as they do.
+    phone = getattr(user, "phone", "") or ""
+    return {"name": name, "email": user.email, "phone": phone,
             "signature": user.signature or f"{name}\n{company.name}"}

@@ -27,10 +27,17 @@ The context (docs/templates.md has the same table, with examples):
                                                           due so far on the same
                                                           invoices as totals;
                                                           total = amount + indemnity
-    payment        {iban, bic, reference}                 reference: structured
-                                                          transfer reference
-    portal_url     str, may be ""
-    collector      {name, email, phone, signature (multi-line)}
+    payment        {iban, bic, reference,                 reference: the ISO 11649
+                    plain_reference}                      creditor reference (RF..)
+                                                          made from the customer
+                                                          reference, in groups of
+                                                          four; plain_reference: the
+                                                          customer reference as is
+    portal_url     str, "" until the debtor portal        the customer's self-service
+                   exists: test it with {% if %}          page
+    collector      {name, email, phone, signature         the customer's collector
+                    (multi-line)}                         (the company when none);
+                                                          phone may be ""
     today          date
     deadline       date or None                           payment deadline
     step           {name, tone}                           tone: courteous | firm |
@@ -50,6 +57,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -60,6 +68,55 @@ SHIPPED_KEYS = (
     "preventive", "reminder_1", "reminder_2", "firm", "formal_notice", "call",
     "escalation", "key_preventive", "key_reminder_1", "key_reminder_2", "key_firm",
     "risky_reminder_1",
+)
+# What the template editor lists, in the order of the table above.
+VARIABLES = (
+    ("company.name", gettext_lazy("your company's name")),
+    ("company.address", gettext_lazy("your company's postal address, on several lines")),
+    ("company.siren, company.vat_number", gettext_lazy("your company's SIREN and VAT "
+                                                        "number")),
+    ("company.email, company.phone, company.city", gettext_lazy(
+        "your company's email, phone and city")),
+    ("customer.name, customer.reference", gettext_lazy("the customer's name and your "
+                                                       "reference for it")),
+    ("customer.address, customer.siren", gettext_lazy("the customer's address and "
+                                                      "SIREN")),
+    ("contact.name, contact.email", gettext_lazy(
+        "the person the reminder is sent to; contact may be empty: test it with "
+        "{% if contact %}")),
+    ("invoices", gettext_lazy(
+        "the invoices this reminder is about; each has number, issue_date, due_date, "
+        "amount, open_amount, currency, days_late")),
+    ("other_overdue", gettext_lazy("the customer's other overdue invoices, same fields")),
+    ("totals", gettext_lazy("the open amount per currency: a list of {currency, "
+                            "amount}")),
+    ("total.amount, total.currency", gettext_lazy("the open amount in the reminder's "
+                                                  "currency")),
+    ("penalties.rate, penalties.amount", gettext_lazy(
+        "late-payment penalties: annual rate (percent) and amount due so far")),
+    ("penalties.indemnity, penalties.total, penalties.currency", gettext_lazy(
+        "fixed recovery indemnities (40 per late invoice) and penalties + indemnities")),
+    ("payment.iban, payment.bic", gettext_lazy("your bank details")),
+    ("payment.reference", gettext_lazy(
+        "the structured creditor reference (RF...) to quote on the transfer")),
+    ("payment.plain_reference", gettext_lazy("the customer reference as it is")),
+    ("portal_url", gettext_lazy(
+        "the link to the customer's self-service page; empty for now: test it with "
+        "{% if portal_url %}")),
+    ("collector.name, collector.email, collector.phone", gettext_lazy(
+        "who follows the customer (your company when nobody does); phone may be empty")),
+    ("collector.signature", gettext_lazy("the collector's signature, on several lines")),
+    ("today", gettext_lazy("the date the reminder is sent")),
+    ("deadline", gettext_lazy("the payment deadline of a formal notice; may be empty")),
+    ("step.name, step.tone", gettext_lazy(
+        "the step's name and tone (courteous, firm, formal_notice, legal)")),
+)
+FILTERS = (
+    ("amount|money(currency)", gettext_lazy("an amount with its currency, as in "
+                                            "{{ total.amount|money(total.currency) }}")),
+    ("day|date", gettext_lazy("a date in full: 15 April 2026")),
+    ("day|short_date", gettext_lazy("a short date: 15/04/2026")),
+    ("value|number", gettext_lazy("a number, as for a rate: 12.15")),
 )
 FORBIDDEN_TAGS = {nodes.Include: "include", nodes.Extends: "extends",
                   nodes.Import: "import", nodes.FromImport: "from ... import"}
@@ -333,7 +390,7 @@ def sample_context(language: str) -> dict:
         "total": totals[0],
         "penalties": _sample_penalties(claimed),
         "payment": {"iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
-                    "reference": "RF18 5390 0754 7034"},
+                    "reference": "RF28 C004 2", "plain_reference": "C-0042"},
         "portal_url": "https://relance.example/p/7f3kq2",
         "collector": {
             "name": "Julien Roux", "email": "julien.roux@atelier-durand.example",
