@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from stdnum import iso11649
 
 from relance.dunning import templating
 from relance.dunning.templating import TemplateProblem, check, load_shipped, render
@@ -106,6 +107,54 @@ def test_formal_notice_without_a_deadline_gives_fifteen_days_from_receipt(langua
                   language).body
     assert {"fr": "quinze jours", "en": "fifteen days"}[language] in body
 
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_formal_notice_names_itself_the_law_and_what_follows(language):
+    body = render(*load_shipped("formal_notice", language),
+                  templating.sample_context(language), language).body
+    expected = {
+        "fr": ["mise en demeure", "principal : 7\u202f024,56\xa0€", "L441-10", "D441-5",
+               "40 euros par facture", "au plus tard le 6 juin 2026",
+               "recouvrement judiciaire", "injonction de payer"],
+        "en": ["formal notice", "principal: €7,024.56", "L441-10", "D441-5",
+               "40 euros per invoice", "by 6 June 2026 at the latest",
+               "judicial recovery", "order for payment (injonction de payer)"],
+    }[language]
+    for text in expected:
+        assert text in body, text
+
+
+COURTEOUS_KEYS = ("preventive", "reminder_1", "key_preventive", "key_reminder_1")
+FIRMER_KEYS = ("reminder_2", "firm", "key_firm", "risky_reminder_1", "formal_notice")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_courteous_texts_leave_penalties_out_and_firmer_ones_state_their_rate(language):
+    context = templating.sample_context(language)
+    rate = {"fr": "12,15 %", "en": "12.15%"}[language]
+    for key in COURTEOUS_KEYS:
+        assert rate not in render(*load_shipped(key, language), context, language).body, key
+    for key in FIRMER_KEYS:
+        body = render(*load_shipped(key, language), context, language).body
+        assert rate in body and "40 euros" in body, key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reminders_give_the_collectors_phone_only_when_there_is_one(language):
+    context = templating.sample_context(language)
+    phone = "06 11 22 33 44"   # not the one in the signature
+    direct = {**context, "collector": {**context["collector"], "phone": phone}}
+    silent = {**context, "collector": {**context["collector"], "phone": ""}}
+    for key in ("preventive", "reminder_1", "reminder_2", "key_reminder_1"):
+        source = load_shipped(key, language)
+        assert phone in render(*source, direct, language).body, key
+        body = render(*source, silent, language).body
+        assert " au ." not in body and " on ." not in body and " au ;" not in body, key
+
+
+def test_the_sample_payment_reference_is_a_valid_creditor_reference():
+    reference = templating.sample_context("fr")["payment"]["reference"]
+    assert iso11649.is_valid(reference) and reference.startswith("RF")
 
 def test_every_shipped_file_has_a_key_and_every_key_a_file():
     for language in LANGUAGES:
