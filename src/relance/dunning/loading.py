@@ -219,7 +219,8 @@ def contacts_of(customer_ids, company=None):
     """customer id -> [ContactCard] for the given customers; many customers of a
     company are read in one pass over its contacts, a few by their index."""
     wanted = set(customer_ids)
-    columns = "k.customer_id, k.id, k.role, k.email, k.phone, k.preferred, k.email_bounced"
+    columns = ("k.customer_id, k.id, k.role, k.email, k.phone, k.preferred, "
+               "k.email_bounced, k.phone_invalid")
     if company is not None and len(wanted) > 50_000:
         sql = (f"SELECT {columns} FROM {_table(Contact)} k JOIN {_table(Customer)} c "
                f"ON c.id = k.customer_id WHERE c.company_id = %s")

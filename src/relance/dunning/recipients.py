@@ -14,13 +14,14 @@ class ContactCard:
     phone: str
     preferred: bool
     email_bounced: bool
+    phone_invalid: bool = False
 
 
 def reachable(contact, channel):
     if channel == EMAIL:
         return bool(contact.email) and not contact.email_bounced
     if channel == CALL:
-        return bool(contact.phone)
+        return bool(contact.phone) and not contact.phone_invalid
     return True
 
 

@@ -70,6 +70,8 @@ class Contact(models.Model):
                             default=ContactRole.OTHER)
     preferred = models.BooleanField(_("preferred for reminders"), default=False)
     email_bounced = models.BooleanField(_("email bounced"), default=False)
+    # A call found the number wrong: calls go to another contact until it is corrected.
+    phone_invalid = models.BooleanField(_("phone number wrong"), default=False)
     import_hash = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
