@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from relance.cases.models import (
+    Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
+)
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceStatus
 
@@ -114,6 +116,31 @@ def cancel_promise(promise, user=None):
     promise.save(update_fields=["status"])
     timeline.record(promise.customer.company, "promise.cancelled", customer=promise.customer,
                     data={"promise": promise.pk}, **_actor(user))
+
+
+@transaction.atomic
+def declare_payment(customer, invoices, amount, paid_on, on_date, note="", user=None,
+                    actor_label=""):
+    """The customer says it paid `amount` on `paid_on` for these invoices: reminders on
+    them hold until the payment is matched (or the declaration rejected)."""
+    invoices = list(invoices)
+    if not invoices:
+        raise CaseRefused(_("Choose the invoices the payment covers."))
+    if any(i.customer_id != customer.pk for i in invoices):
+        raise CaseRefused(_("The invoices must be this customer's."))
+    if paid_on > on_date:
+        raise CaseRefused(_("The payment date cannot be in the future."))
+    if amount is None or amount <= Decimal(0):
+        raise CaseRefused(_("The paid amount must be positive."))
+    declaration = PaymentDeclaration.objects.create(customer=customer, amount=amount,
+                                                    paid_on=paid_on, note=note)
+    declaration.invoices.set(invoices)
+    timeline.record(customer.company, "payment.declared", customer=customer, message=note,
+                    data={"declaration": declaration.pk, "amount": str(amount),
+                          "paid_on": paid_on.isoformat(),
+                          "invoices": [i.number for i in invoices]},
+                    **_with_label(user, actor_label))
+    return declaration
 
 
 def _user(user):

@@ -42,6 +42,13 @@ EVENT_LABELS = {
     "action.approved": _("Reminder approved"),
     "action.edited": _("Reminder edited"),
     "action.cancelled": _("Reminder cancelled"),
+    "payment.declared": _("Payment declared by the customer"),
+    "call.reached": _("Call: reached"),
+    "call.no_answer": _("Call: no answer"),
+    "call.wrong_number": _("Call: wrong number"),
+    "call.promise": _("Call: promise to pay"),
+    "call.dispute": _("Call: dispute"),
+    "call.says_paid": _("Call: says it has paid"),
 }
 
 
