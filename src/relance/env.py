@@ -109,12 +109,16 @@ def database(home_dir):
 
 
 def email_settings(url):
-    """Django email settings from EMAIL_URL (smtp://user:pass@host:port, smtps://, console:)."""
+    """Django email settings from EMAIL_URL (smtp://user:pass@host:port, smtps://,
+    submission:// for STARTTLS, console:, file:///folder)."""
     parts = urlparse(url)
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "file":   # file:///path/to/folder: one .eml file per message
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": unquote(parts.path)}
     if parts.scheme not in ("smtp", "smtps", "submission"):
-        raise ImproperlyConfigured(f"EMAIL_URL={url!r}: scheme must be smtp, smtps or console")
+        raise ImproperlyConfigured(f"EMAIL_URL={url!r}: scheme must be smtp, smtps, submission, console or file")
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parts.hostname or "127.0.0.1",

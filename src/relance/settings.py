@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "relance.ledger",
     "relance.cases",
     "relance.dunning",
+    "relance.delivery",
     "relance.imports",
     "relance.web",
     "django.contrib.admin",
@@ -119,3 +120,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "WARNING")},
 }
+
+# Delivery (relance worker): when emails may go out (local time, business days), how
+# long a claim lasts, how retries back off, and how many emails a minute at most.
+DELIVERY_HOURS = env.text("DELIVERY_HOURS", "08:00-19:00")
+DELIVERY_LEASE_SECONDS = env.integer("DELIVERY_LEASE_SECONDS", 300)
+DELIVERY_RETRY_SECONDS = env.integer("DELIVERY_RETRY_SECONDS", 60)
+DELIVERY_MAX_ATTEMPTS = env.integer("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_MAX_PER_MINUTE = env.integer("DELIVERY_MAX_PER_MINUTE", 300)
+WORKER_POLL_SECONDS = env.integer("WORKER_POLL_SECONDS", 5)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.delivery import outbox
 from relance.dunning import loading
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus
 from relance.dunning.recipients import route
@@ -33,12 +34,15 @@ def _decide(action, status, user, event, message=""):
 def approve(action, user):
     if action.status != ActionStatus.AWAITING_APPROVAL:
         raise ActionRefused(_("Only an action awaiting approval can be approved."))
+    outbox.release(action)
     return _decide(action, ActionStatus.PLANNED, user, "action.approved")
 
 
 @transaction.atomic
 def cancel(action, user, reason=""):
-    return _decide(action, ActionStatus.CANCELLED, user, "action.cancelled", reason)
+    decided = _decide(action, ActionStatus.CANCELLED, user, "action.cancelled", reason)
+    outbox.withdraw(action, reason or _("The action was cancelled."))
+    return decided
 
 
 @transaction.atomic
@@ -50,6 +54,7 @@ def edit(action, user, *, subject, body, note, contact):
         raise ActionRefused(_("The recipient must be one of the customer's contacts."))
     action.subject, action.body, action.note, action.contact = subject, body, note, contact
     action.save(update_fields=["subject", "body", "note", "contact"])
+    outbox.recompose(action)
     timeline.record(action.company, "action.edited", customer=action.customer, actor=user,
                     message=note, data={"action": action.pk})
     return action
@@ -80,6 +85,7 @@ def send_manual(customer, step, invoices, user, *, as_of, note=""):
     ActionInvoice.objects.bulk_create(
         ActionInvoice(action=action, invoice=i, open_amount=i.open_amount,
                       days_late=(as_of - i.due_date).days) for i in invoices)
+    outbox.enqueue(action)
     timeline.record(customer.company, "action.manual", customer=customer, actor=user,
                     message=", ".join(i.number for i in invoices),
                     data={"action": action.pk, "step": step.name, "channel": channel})

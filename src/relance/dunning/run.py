@@ -25,6 +25,7 @@ from relance.dunning.models import (
 )
 from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
+from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
 from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
@@ -241,6 +242,8 @@ def _record(company, result, origin, user):
     if result.actions:
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(_insert_actions(company, run, fresh, result.day))
+        outbox.enqueue_planned(company, [(ids[d.key], d.channel, d.status) for d in fresh],
+                               result.day)
         _insert_lines(result.actions, ids, result.day)
         _extend(joining, ids)
         _insert_events(company, fresh, ids, now, "action.planned")

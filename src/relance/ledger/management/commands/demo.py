@@ -4,6 +4,7 @@ Migrates the embedded database, loads the demo data if the database holds no com
 yet (so running it again changes nothing), makes sure the demo login works, then serves
 the web app like `relance serve`.
 """
+import os
 import subprocess
 from datetime import date
 import sys
@@ -12,6 +13,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from relance import env
 from relance.dunning import demo as dunning_demo
 from relance.ledger import demo
 from relance.ledger.management.commands import serve
@@ -41,9 +43,17 @@ def ensure_demo_login():
 
 def start_background_processes():
     """Processes that run beside the web app during the demo; returns them to stop later:
-    the daily scheduler (the outbox worker joins it when delivery exists)."""
+    the daily scheduler and the outbox worker. Without EMAIL_URL the demo has no mail
+    server to talk to: its emails go to .eml files under RELANCE_HOME/mail instead."""
     relance = [sys.executable, "-m", "relance"]
-    return [subprocess.Popen([*relance, "scheduler"])]
+    worker_env = dict(os.environ)
+    worker_env.setdefault("EMAIL_URL", demo_mail_url())
+    return [subprocess.Popen([*relance, "scheduler"]),
+            subprocess.Popen([*relance, "worker", "--ignore-hours"], env=worker_env)]
+
+
+def demo_mail_url():
+    return (env.home() / "mail").as_uri()
 
 
 def stop_background_processes(processes):
@@ -99,6 +109,9 @@ class Command(BaseCommand):
         lines = [f"Relance demo: http://{serve.HOST}:{port}/"]
         if login is not None:
             lines.append(f"Log in as {demo.DEMO_EMAIL} with the password {DEMO_PASSWORD}")
+        if "EMAIL_URL" not in os.environ:
+            lines.append(f"Emails are written to {env.home() / 'mail'} (set EMAIL_URL "
+                         "to send them through an SMTP server)")
         lines.append("Stop it with Ctrl-C.")
         text = "\n".join(f"  {line}" for line in lines)
         self.stdout.write(self.style.SUCCESS(f"\n{text}\n"))

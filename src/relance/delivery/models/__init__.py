@@ -1,0 +1,3 @@
+from relance.delivery.models.message import Attachment, Message, MessageState, Postage
+
+__all__ = ["Attachment", "Message", "MessageState", "Postage"]

@@ -1,0 +1,265 @@
+"""Delivering one message: what a worker does with each claim.
+
+`handle_one()` is the unit the worker loops over and the tests call:
+
+1. Claim a due message (relance.delivery.outbox.claim). Outside business hours, or
+   when the rate limit is reached, only letters and tasks are claimed.
+2. Check again what the message may still claim: an invoice paid, disputed or put on
+   hold since planning drops out; with none left, or the action cancelled, the message
+   is skipped.
+3. Compose the snapshot (subject, text, HTML, attachments, Message-ID) and commit it
+   before anything goes out, so a retry sends the same thing under the same Message-ID.
+4. Deliver through the channel, then record the outcome under the lease: sent, retry
+   later with backoff, failed for good, or bounced (the contact's address is marked
+   and the action goes to the next contact, or becomes a letter).
+"""
+import copy
+import datetime as dt
+import logging
+import traceback
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relance.cases.models import Dispute
+from relance.delivery import outbox
+from relance.delivery.channels import CHANNELS, DeliveryFailed, refusal
+from relance.delivery.models import Message, MessageState
+from relance.delivery.policy import Hours, InvoiceState, backoff, still_due
+from relance.dunning import loading
+from relance.dunning.calendar import BusinessCalendar
+from relance.dunning.models import ActionStatus
+from relance.dunning.recipients import EMAIL, route
+from relance.dunning.wording import message_for
+from relance.ledger import timeline
+from relance.ledger.models import Contact, Invoice
+
+logger = logging.getLogger("relance.delivery")
+ACTOR = "system"
+TIMED_CHANNELS = ("email",)   # what business hours and the rate limit apply to
+UNTIMED_CHANNELS = ("letter", "registered_letter", "call", "task")
+
+
+@dataclass(frozen=True)
+class Config:
+    hours: Hours
+    lease_seconds: int
+    retry_seconds: int
+    max_attempts: int
+    max_per_minute: int
+
+    @classmethod
+    def from_settings(cls):
+        return cls(Hours.parse(settings.DELIVERY_HOURS), settings.DELIVERY_LEASE_SECONDS,
+                   settings.DELIVERY_RETRY_SECONDS, settings.DELIVERY_MAX_ATTEMPTS,
+                   settings.DELIVERY_MAX_PER_MINUTE)
+
+
+@dataclass
+class Outcome:
+    message_id: int
+    state: str
+    detail: str = ""
+
+
+class Courier:
+    """What one worker keeps between messages: its configuration, the business
+    calendar and the open SMTP connection."""
+
+    def __init__(self, postman, config=None, *, ignore_hours=False):
+        self.postman = postman
+        self.config = config or Config.from_settings()
+        self.ignore_hours = ignore_hours
+        self.calendar, self.calendar_year = None, None
+
+    def handle_one(self, now=None):
+        """Deliver one due message; None when there is nothing to do now."""
+        now = now or timezone.now()
+        lease = outbox.claim(now, self.config.lease_seconds, self._channels(now))
+        if lease is None:
+            return None
+        message = (Message.objects.select_related(
+            "action", "action__company", "action__customer", "action__customer__owner",
+            "action__customer__sales_rep", "action__contact", "action__step")
+            .get(pk=lease.message_id))
+        try:
+            return self._deliver(message, lease, now)
+        except Exception as error:   # a bug must not stop the worker or lose the message
+            logger.exception("message %s: unexpected failure", message.pk)
+            return self._failed(message, lease, now, DeliveryFailed(
+                f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"))
+
+    def _channels(self, now):
+        """None (all) when emails may go now, else only the channels without limits."""
+        local = timezone.localtime(now).replace(tzinfo=None)
+        if self.calendar_year != local.year:
+            self.calendar = BusinessCalendar.around(local.date(), years_back=1, years_ahead=1)
+            self.calendar_year = local.year
+        if not self.ignore_hours and not self.config.hours.allow(local, self.calendar):
+            return UNTIMED_CHANNELS
+        if self.config.max_per_minute and _sent_last_minute(now) >= self.config.max_per_minute:
+            return UNTIMED_CHANNELS
+        return None
+
+    def _deliver(self, message, lease, now):
+        action = message.action
+        if action.status == ActionStatus.CANCELLED:
+            return self._skipped(message, lease, now, _("The action was cancelled."))
+        due = still_due(_invoice_states(action), action.company.dunning_tolerance)
+        if not due:
+            return self._skipped(message, lease, now, _(
+                "Every invoice was paid, disputed or put on hold since it was planned."))
+        if message.channel == EMAIL and not reachable(action.contact):
+            return self._failed(message, lease, now, DeliveryFailed(
+                _("The recipient has no email address that works."), permanent=True,
+                reroute=True))
+        channel = CHANNELS[message.channel]
+        if not message.language or sorted(message.invoices) != due:
+            problem = self._compose(message, channel, due, now)
+            if problem:
+                return self._failed(message, lease, now, DeliveryFailed(problem, permanent=True))
+        try:
+            refused = channel.deliver(message, self.postman)
+        except DeliveryFailed as failure:
+            if failure.refused:
+                self._bounced(message, failure.refused)
+            return self._failed(message, lease, now, failure)
+        if any(address in refused for address in message.recipients):
+            self._bounced(message, refused)
+            return self._failed(message, lease, now, DeliveryFailed(
+                refusal(refused), permanent=True, refused=refused))
+        return self._sent(message, lease, now, channel, refused)
+
+    @transaction.atomic
+    def _compose(self, message, channel, due, now):
+        """Write the snapshot; the problem when the text cannot be rendered."""
+        today = timezone.localdate(now)
+        wording = message_for(_limited_to(message.action, due), today)
+        if wording.problem:
+            return wording.problem
+        message.attachments.all().delete()
+        invoices = list(Invoice.objects.filter(pk__in=due).order_by("due_date", "number"))
+        message.language, message.invoices = wording.language, due
+        channel.prepare(message, wording, invoices)
+        message.save()
+        return ""
+
+    def _sent(self, message, lease, now, channel, refused):
+        with transaction.atomic():
+            if not outbox.settle(lease, state=MessageState.SENT, sent_at=now, last_error=""):
+                return Outcome(message.pk, "lost lease")
+            action = message.action
+            if channel.completes_action:
+                action.status = ActionStatus.DONE
+                action.save(update_fields=["status"])
+            timeline.record(action.company, f"message.{message.channel}", customer=action.customer,
+                            actor_label=ACTOR, message=message.subject, at=now,
+                            data=_data(message))
+            if refused:
+                self._bounced(message, refused)
+        return Outcome(message.pk, MessageState.SENT)
+
+    def _skipped(self, message, lease, now, reason):
+        with transaction.atomic():
+            if outbox.settle(lease, state=MessageState.SKIPPED, last_error=reason):
+                action = message.action
+                if action.is_open:
+                    action.status = ActionStatus.CANCELLED
+                    action.note = reason
+                    action.save(update_fields=["status", "note"])
+                timeline.record(action.company, "message.skipped", customer=action.customer,
+                                actor_label=ACTOR, message=reason, at=now,
+                                data=_data(message))
+        return Outcome(message.pk, MessageState.SKIPPED, reason)
+
+    def _failed(self, message, lease, now, failure):
+        """Retry later with backoff; after the last attempt, or when retrying cannot
+        help, the message is dead and shows in the outbox's failures."""
+        reason = str(failure)
+        final = failure.permanent or message.attempts >= self.config.max_attempts
+        with transaction.atomic():
+            if final:
+                if outbox.settle(lease, state=MessageState.DEAD, last_error=reason):
+                    action = message.action
+                    timeline.record(action.company, "message.failed", customer=action.customer,
+                                    actor_label=ACTOR, message=reason[:500], at=now,
+                                    data=_data(message))
+                    if failure.reroute:
+                        _reroute(message, now)
+                return Outcome(message.pk, MessageState.DEAD, reason)
+            retry_at = now + backoff(message.attempts, self.config.retry_seconds)
+            outbox.settle(lease, state=MessageState.PENDING, available_at=retry_at,
+                          last_error=reason)
+        return Outcome(message.pk, MessageState.PENDING, reason)
+
+    def _bounced(self, message, refused):
+        """The addresses the server rejected for good are marked on the customer's
+        contacts, once each, on the timeline."""
+        action = message.action
+        addresses = {address.lower() for address in refused}
+        for contact in Contact.objects.filter(customer_id=action.customer_id,
+                                              email_bounced=False):
+            if contact.email.lower() in addresses:
+                contact.email_bounced = True
+                contact.save(update_fields=["email_bounced"])
+                timeline.record(action.company, "contact.email_bounced",
+                                customer=action.customer, actor_label=ACTOR,
+                                message=f"{contact.name} <{contact.email}>",
+                                data={"contact": contact.pk, "message": message.pk})
+
+
+def _reroute(message, now):
+    """A new message for the action, to the next reachable contact, else as a letter."""
+    action = message.action
+    contacts = loading.contacts_of([action.customer_id]).get(action.customer_id, ())
+    roles = action.step.roles if action.step else ()
+    channel, contact = route(contacts, roles, EMAIL)
+    action.channel, action.contact_id = channel, contact and contact.id
+    action.save(update_fields=["channel", "contact"])
+    rerouted = outbox.enqueue(action)
+    Message.objects.filter(pk=rerouted.pk).update(available_at=now)
+    timeline.record(action.company, "message.rerouted", customer=action.customer,
+                    actor_label=ACTOR, at=now, message=action.get_channel_display(),
+                    data={"action": action.pk, "message": rerouted.pk,
+                          "channel": channel})
+
+
+def reachable(contact):
+    return contact is not None and bool(contact.email) and not contact.email_bounced
+
+
+def _invoice_states(action):
+    ids = [line["id"] for line in (action.summary or {}).get("invoices", [])]
+    open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), status="open")
+    today = timezone.localdate()
+    rows = (Invoice.objects.filter(pk__in=ids)
+            .annotate(disputed=Exists(open_dispute))
+            .values_list("id", "open_amount", "disputed", "hold_reason", "hold_until"))
+    return [InvoiceState(pk, amount, disputed,
+                         bool(hold) and (until is None or until >= today))
+            for pk, amount, disputed, hold, until in rows]
+
+
+def _limited_to(action, due):
+    """A copy of the action whose summary keeps only the invoices still due; the
+    customer's other overdue invoices stay, minus any that were paid since."""
+    limited = copy.copy(action)
+    summary = dict(action.summary or {})
+    kept = set(due)
+    summary["invoices"] = [line for line in summary.get("invoices", []) if line["id"] in kept]
+    limited.summary = summary
+    return limited
+
+
+def _sent_last_minute(now):
+    return Message.objects.filter(state=MessageState.SENT, channel__in=TIMED_CHANNELS,
+                                  sent_at__gte=now - dt.timedelta(minutes=1)).count()
+
+
+def _data(message):
+    return {"message": message.pk, "action": message.action_id, "channel": message.channel,
+            "invoices": message.invoices}
