@@ -124,7 +124,8 @@ def test_formal_notice_names_itself_the_law_and_what_follows(language):
         assert text in body, text
 
 
-COURTEOUS_KEYS = ("preventive", "reminder_1", "key_preventive", "key_reminder_1")
+COURTEOUS_KEYS = ("preventive", "reminder_1", "key_preventive", "key_reminder_1",
+                  "key_reminder_2")
 FIRMER_KEYS = ("reminder_2", "firm", "key_firm", "risky_reminder_1", "formal_notice")
 
 
