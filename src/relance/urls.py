@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("relance.imports.urls")),
     path("dunning/", include("relance.dunning.urls")),
+    path("delivery/", include("relance.delivery.urls")),
     path("", include("relance.web.urls")),
 ]
