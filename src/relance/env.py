@@ -127,5 +127,4 @@ def email_settings(url):
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_SSL": parts.scheme == "smtps",
         "EMAIL_USE_TLS": parts.scheme == "submission",
-        "EMAIL_TIMEOUT": 30,
     }

@@ -97,6 +97,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_URL = env.text("EMAIL_URL", "smtp://127.0.0.1:25")
 vars().update(env.email_settings(EMAIL_URL))
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 30)   # seconds before an SMTP exchange fails
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "relance@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

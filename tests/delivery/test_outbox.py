@@ -91,6 +91,7 @@ def test_a_reminder_reaches_the_mail_server_from_the_company_with_reply_to_the_c
     assert Action.objects.get().status == ActionStatus.DONE
     event = Event.objects.get(type="message.email")
     assert event.data["message"] == message.pk and event.customer == late
+    assert event in list(actions.invoice_timeline(first))
     assert courier.handle_one(TEN_AM) is None     # nothing twice
 
 

@@ -19,7 +19,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from relance.delivery.documents.letters import invoice_summary_pdf, letter_pdf
 from relance.delivery.models import Postage
 
 
@@ -48,8 +47,8 @@ def invoice_document(company, customer, invoice, language):
     if invoice.pdf:
         with invoice.pdf.open("rb") as handle:
             return f"{invoice.number}.pdf", handle.read()
-    content = invoice_summary_pdf(company, customer, _invoice_data(invoice),
-                                            language)
+    from relance.delivery.documents import invoice_summary_pdf  # WeasyPrint: 1 s to import
+    content = invoice_summary_pdf(company, customer, _invoice_data(invoice), language)
     return f"{invoice.number}-summary.pdf", content
 
 
@@ -125,6 +124,7 @@ class Letter:
             + ([context["contact"]["name"]] if context["contact"] else [])
             + context["customer"]["address"].splitlines()) if line]
         message.postage = self.postage
+        from relance.delivery.documents import letter_pdf   # WeasyPrint: 1 s to import
         content = letter_pdf(context, wording.subject, wording.body,
                                        wording.language,
                                        registered=self.postage == Postage.REGISTERED)

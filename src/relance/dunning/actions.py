@@ -120,7 +120,8 @@ def invoice_timeline(invoice, limit=200):
     is recorded once, on the customer's timeline, and shows on each of its invoices."""
     action_ids = list(ActionInvoice.objects.filter(invoice=invoice)
                       .values_list("action_id", flat=True))
-    mentioned = Q(customer_id=invoice.customer_id, type__startswith="action.",
-                  data__action__in=action_ids) if action_ids else Q(pk__in=[])
+    about_actions = Q(type__startswith="action.") | Q(type__startswith="message.")
+    mentioned = (Q(about_actions, customer_id=invoice.customer_id,
+                   data__action__in=action_ids) if action_ids else Q(pk__in=[]))
     return (Event.objects.filter(Q(invoice=invoice) | mentioned)
             .select_related("actor").order_by("-at", "-id")[:limit])

@@ -49,6 +49,17 @@ EVENT_LABELS = {
     "call.promise": _("Call: promise to pay"),
     "call.dispute": _("Call: dispute"),
     "call.says_paid": _("Call: says it has paid"),
+    "message.email": _("Email sent"),
+    "message.letter": _("Letter ready to print"),
+    "message.registered_letter": _("Registered letter ready to print"),
+    "message.call": _("Call handed to the collector"),
+    "message.task": _("Task handed to the collector"),
+    "message.skipped": _("Reminder not sent"),
+    "message.failed": _("Delivery failed"),
+    "message.rerouted": _("Reminder sent another way"),
+    "message.retried": _("Delivery retried"),
+    "contact.email_bounced": _("Email address bounced"),
+    "letter.posted": _("Letter posted"),
 }
 
 
