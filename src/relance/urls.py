@@ -10,5 +10,6 @@ urlpatterns = [
     path("imports/", include("relance.imports.urls")),
     path("dunning/", include("relance.dunning.urls")),
     path("delivery/", include("relance.delivery.urls")),
+    path("outbox/", include("relance.delivery.urls_outbox")),
     path("", include("relance.web.urls")),
 ]
