@@ -58,7 +58,7 @@ def build_world(today):
     roux = customer(company, "ROUX", name="Boulangerie Roux", owner=people["paul"])
     petit = customer(company, "PETIT", name="Café Petit", owner=people["paul"])
     lenoir = customer(company, "LENOIR", name="Garage Lenoir", owner=people["lea"])
-    days_ago = lambda n: today - dt.timedelta(days=n)  # noqa: E731
+    days_ago = lambda n: today - dt.timedelta(days=n)
     roux_invoices = [invoice(roux, "1500.00", days_ago(21), number="F-ROUX-1"),
                      invoice(roux, "500.00", days_ago(16), number="F-ROUX-2")]
     petit_invoice = invoice(petit, "300.00", days_ago(16), number="F-PETIT-1")
@@ -213,10 +213,15 @@ def test_wrong_number_flags_the_phone_and_the_next_call_goes_to_another_contact(
     assert events("call.wrong_number")[0].data["phone"] == "+33 1 23 45 67 89"
     cards = loading.contacts_of([roux.pk])[roux.pk]
     assert route(cards, ["accounts_payable", "purchasing"], CALL)[1].id == buyer.pk
+    tomorrow = TUESDAY + dt.timedelta(days=1)
+    planned_before = plan_call(roux, on=tomorrow)   # still addressed to the wrong number
+    row, = [calls.describe(a, tomorrow) for a in calls.call_list(
+        world["company"], world["paul"], tomorrow) if a.pk == planned_before.pk]
+    assert row.callee == buyer
 
 
 def test_a_promise_is_recorded_on_the_chosen_invoices(world):
-    first, second = world["roux_invoices"]
+    first = world["roux_invoices"][0]
     calls.log_outcome(world["roux_call"], Outcome.PROMISE, world["paul"], TUESDAY,
                       invoices=[first], amount=Decimal("1500.00"),
                       promised_for=dt.date(2026, 3, 20), note="Friday's transfer")

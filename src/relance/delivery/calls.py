@@ -8,7 +8,7 @@ the next business day; every other outcome closes it.
 """
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery, TextChoices
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -67,7 +67,9 @@ def describe(action, today):
     oldest_due = getattr(action, "oldest_due", None)
     action.days_late = (today - oldest_due).days if oldest_due else 0
     action.attempts = len((action.summary or {}).get("attempts", []))
-    action.callee = next(iter(numbers(action)), None)
+    listed = numbers(action)
+    action.callee = next((c for c in listed if reachable(c, CALL)), None) or (
+        listed[0] if listed else None)
     return action
 
 
@@ -210,8 +212,14 @@ def _with_attempt(summary, attempt):
 
 def _claim(action, **changes):
     """Change the action only if it is still planned on the day it was read for."""
-    changed = (Action.objects.filter(pk=action.pk, status=ActionStatus.PLANNED,
-                                     planned_on=action.planned_on).update(**changes))
+    try:
+        with transaction.atomic():   # a savepoint: PostgreSQL aborts on a clash
+            changed = (Action.objects.filter(pk=action.pk, status=ActionStatus.PLANNED,
+                                             planned_on=action.planned_on)
+                       .update(**changes))
+    except IntegrityError:   # the run planned the same step that day in between
+        raise CallRefused(_("Another call was planned for that day meanwhile; "
+                            "try again.")) from None
     if changed != 1:
         raise CallRefused(_("This call was logged meanwhile; reload the page."))
     for field, value in changes.items():

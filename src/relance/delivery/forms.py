@@ -14,7 +14,10 @@ from relance.ledger.models import Contact
 from relance.web.forms_cases import DateInput, InvoiceChoiceForm, PageForm, PromiseForm
 
 
-def _note(required=False, label=_("Note")):
+NOTE = _("Note")
+
+
+def _note(required=False, label=NOTE):
     return forms.CharField(label=label, required=required, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -49,7 +49,7 @@ def call_task(request, company, pk):
             return redirect("delivery:call", pk=action.pk)
         if _log(request, action, form, today):
             messages.success(request, _("%(outcome)s: %(customer)s.") % {
-                "outcome": Outcome(form.outcome).label, "customer": action.customer.name})
+                "outcome": form.outcome.label, "customer": action.customer.name})
             return redirect("delivery:calls")
         forms[form.outcome.value] = form   # shown again with its errors
     return render(request, "delivery/calls/task.html", _task_context(action, forms, today))
