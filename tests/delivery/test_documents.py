@@ -17,6 +17,7 @@ from relance.delivery.documents import (
     history_pdf, invoice_summary_pdf, letter_pdf, print_batch,
 )
 from relance.delivery.documents import history
+from relance.dunning import templating
 from relance.dunning.context import build_context
 from relance.dunning.models import Action, Step
 from relance.ledger import timeline
@@ -160,6 +161,20 @@ def test_a_formal_notice_without_a_deadline_gives_eight_days(roux, late):
     text = text_of(letter_pdf(context, "Mise en demeure", BODY_FR, "fr"))
 
     assert "au plus tard le 1er décembre 2026" in text
+
+
+def test_the_shipped_formal_notice_prints_its_letterhead_once(roux, late):
+    """Its text is a whole letter, addresses and subject included: the layout prints
+    those, so the body is printed from its salutation on."""
+    context = context_for(roux, late, "formal_notice")
+    text = templating.render(*templating.load_shipped("formal_notice", "fr"), context, "fr")
+    printed = text_of(letter_pdf(context, text.subject, text.body, "fr", registered=True))
+
+    assert printed.count("Objet :") == 1 and "Votre référence client" not in printed
+    assert "Madame, Monsieur, Malgré nos relances précédentes" in printed
+    assert printed.count("4 avenue Jean Jaurès") == 1
+    assert printed.count("MISE EN DEMEURE") >= 2  # the heading, the subject
+    assert "Julien Roux" in printed and printed.count("Service recouvrement") == 1
 
 
 def test_a_legal_tone_is_a_formal_notice_too(roux, late):

@@ -7,6 +7,7 @@ demeure): a heading and a statement of the sums claimed, with a deadline and wha
 follow, written per language in `templates/delivery/pdf/notice/` (the law's words are
 not left to a translation catalogue). docs/letters.md describes the layout.
 """
+import re
 from datetime import timedelta
 from functools import partial
 
@@ -19,6 +20,11 @@ FORMAL_TONES = frozenset({"formal_notice", "legal"})
 # Without a deadline from the step, a formal notice gives eight days: the short end of
 # the usual 8 to 15, since the earlier reminders already gave time.
 DEFAULT_NOTICE_DAYS = 8
+# A body written as a whole letter (the shipped formal notice is one) opens with the
+# letterhead, addresses, date and subject the layout already prints: up to its own
+# "Objet :" line near the top, it is left out.
+OWN_SUBJECT = re.compile(r"\s*(objet|subject)\s*:", re.IGNORECASE)
+HEADER_LINES = 30
 
 
 def letter_pdf(context, subject, body, language, *, registered=False) -> bytes:
@@ -26,10 +32,12 @@ def letter_pdf(context, subject, body, language, *, registered=False) -> bytes:
 
     1. Format the context's amounts and dates in `language`.
     2. With a formal tone, compute the statement of the sums claimed and its deadline.
-    3. Render templates/delivery/pdf/letter.html and lay it out.
+    3. Leave out the body's own letterhead, if it has one.
+    4. Render templates/delivery/pdf/letter.html and lay it out.
     """
     formats = Formats(language)
     claim = _claim(context, formats) if is_formal_notice(context) else None
+    body = without_own_letterhead(body)
     total = context["total"]
     amount = claim["amount_due"] if claim else total["amount"]
     page = {
@@ -51,6 +59,14 @@ def letter_pdf(context, subject, body, language, *, registered=False) -> bytes:
         "signed": ends_with(body, context["collector"]["signature"]),
     }
     return render_pdf("delivery/pdf/letter.html", page, language)
+
+
+def without_own_letterhead(body):
+    text = body.splitlines()
+    for index, line in enumerate(text[:HEADER_LINES]):
+        if OWN_SUBJECT.match(line):
+            return "\n".join(text[index + 1:])
+    return body
 
 
 def ends_with(body, signature):
