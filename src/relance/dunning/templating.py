@@ -51,7 +51,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -201,8 +201,11 @@ def _render_field(environment, field, source, context):
         raise TemplateProblem(field, _template_line(error), _describe(error)) from error
 
 
+@lru_cache(maxsize=256)
 def _compile(environment, field, source):
-    """Parse, refuse the tags that need a loader, compile."""
+    """Parse, refuse the tags that need a loader, compile. Memoised: the worker renders
+    the same few templates thousands of times, and compiling costs more than rendering
+    (a template that fails raises, and failures are not memoised)."""
     try:
         tree = environment.parse(_keep_newlines_after_text(source))
         for node in tree.find_all(tuple(FORBIDDEN_TAGS)):
