@@ -266,3 +266,14 @@ def test_an_action_awaiting_approval_waits_held_and_can_be_cancelled(client, wor
     held.refresh_from_db()
     assert held.state == MessageState.SKIPPED
     assert held.action.status == ActionStatus.CANCELLED
+
+
+def test_managers_see_the_failed_count_in_the_navigation(client, world, courier,
+                                                         smtp_server):
+    smtp_server.mailbox.fail_data = lambda n: True
+    deliver_all(courier)
+    page = get(as_user(client, world["claire"]), "outbox:list")
+    assert 'title="Failed messages">2</span>' in page.content.decode()
+    collector = get(as_user(client, world["paul"]), "outbox:list")
+    assert "Failed messages" not in collector.content.decode()
+    assert reverse("outbox:list") in collector.content.decode()
