@@ -253,3 +253,13 @@ def test_tracking_numbers_lose_their_spaces(typed, kept):
 def test_a_tracking_number_that_cannot_be_one_is_refused(typed):
     with pytest.raises(ValueError):
         letters.normalise_tracking(typed)
+
+
+def test_a_file_that_is_not_text_is_refused_without_error(client, world):
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.7\x00\x01\x02", content_type="text/csv")
+    response = as_user(client, world["claire"]).post(
+        reverse("outbox:import_tracking"), {"file": upload, "posted_on": "2026-06-16"},
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    [problem] = response.context["report"].problems
+    assert problem.file == "scan.pdf" and "binary" in problem.message

@@ -88,8 +88,12 @@ def batch_pdf(letters):
         pdf = _letter_pdf(letter)
         if pdf is None:
             raise LetterRefused(_("Letter %(id)s has no PDF.") % {"id": letter.pk})
-        with pdf.file.open("rb") as handle:
-            pdfs.append(handle.read())
+        try:
+            with pdf.file.open("rb") as handle:
+                pdfs.append(handle.read())
+        except OSError:
+            raise LetterRefused(_("The PDF of letter %(id)s is missing from the files "
+                                  "folder.") % {"id": letter.pk}) from None
     if not pdfs:
         raise LetterRefused(_("No letter waits to be printed."))
     return print_batch(pdfs, duplex=True)
@@ -187,7 +191,7 @@ def read_tracking(name, content, letters, default_day, today):
     result = TrackingImport()
     try:
         rows, columns = _rows(content)
-    except (EncodingProblem, csv.Error) as error:
+    except (EncodingProblem, UnicodeDecodeError, csv.Error) as error:
         result.problems.append(Problem(name, 0, "", str(error)))
         return result
     missing = _missing_columns(columns)

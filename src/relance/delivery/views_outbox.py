@@ -10,7 +10,7 @@ import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -176,7 +176,11 @@ def message_detail(request, company, pk):
 def attachment(request, company, pk, attachment_pk):
     message = evidence.message_for(request.user, company, pk)
     found = evidence.attachment_for(message, attachment_pk)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name,
+    try:
+        handle = found.file.open("rb")
+    except OSError:
+        raise Http404 from None   # the record stays; its file was removed from disk
+    return FileResponse(handle, as_attachment=True, filename=found.name,
                         content_type=found.content_type)
 
 
@@ -187,7 +191,13 @@ def eml(request, company, pk):
     if not evidence.has_eml(message):
         messages.error(request, _("Only an email that was composed can be downloaded."))
         return redirect("outbox:message", pk=pk)
-    return _download(evidence.eml(message), f"message-{message.pk}.eml", "message/rfc822")
+    try:
+        content = evidence.eml(message)
+    except OSError:
+        messages.error(request, _("An attachment of this email is missing from the files "
+                                  "folder."))
+        return redirect("outbox:message", pk=pk)
+    return _download(content, f"message-{message.pk}.eml", "message/rfc822")
 
 
 @require_GET
