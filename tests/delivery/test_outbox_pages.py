@@ -277,3 +277,20 @@ def test_managers_see_the_failed_count_in_the_navigation(client, world, courier,
     collector = get(as_user(client, world["paul"]), "outbox:list")
     assert "Failed messages" not in collector.content.decode()
     assert reverse("outbox:list") in collector.content.decode()
+
+
+def test_cancelling_a_bounced_email_leaves_the_reminder_that_took_over(client, world,
+                                                                      courier, smtp_server):
+    as_user(client, world["claire"])
+    post(client, "outbox:cancel", message_of(world["lenoir"]).pk)
+    smtp_server.mailbox.unknown.add("compta@roux.example")
+    courier.handle_one(TEN_AM)
+    bounced = Message.objects.get(state=MessageState.DEAD)
+    rerouted = Message.objects.get(state=MessageState.PENDING)
+    assert rerouted.action_id == bounced.action_id
+    post(client, "outbox:cancel", bounced.pk)
+    bounced.refresh_from_db()
+    assert bounced.state == MessageState.SKIPPED
+    assert Action.objects.get(pk=bounced.action_id).status == ActionStatus.PLANNED
+    assert courier.handle_one(TEN_AM).message_id == rerouted.pk
+    assert Event.objects.filter(type="message.skipped", actor=world["claire"]).exists()

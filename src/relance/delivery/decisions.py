@@ -47,7 +47,10 @@ def retry(message, user, now=None):
 @transaction.atomic
 def cancel(message, user, reason=""):
     """The message will not go out, and its action, if still open, is cancelled with
-    it (relance.dunning.actions.cancel, which says so on the timeline)."""
+    it (relance.dunning.actions.cancel, which says so on the timeline).
+
+    A failed message whose action went on in a newer message (a bounce rerouted it)
+    is only set aside: the action and the newer message are left alone."""
     reason = reason or _("Cancelled from the outbox by %(user)s.") % {"user": user}
     changed = Message.objects.filter(pk=message.pk, state__in=CANCELLABLE).update(
         state=MessageState.SKIPPED, last_error=reason, lease="", lease_until=None)
@@ -55,7 +58,7 @@ def cancel(message, user, reason=""):
         raise _changed_meanwhile(message)
     action = message.action
     action.refresh_from_db(fields=["status"])
-    if action.is_open:
+    if action.is_open and not _superseded(message):
         actions.cancel(action, user, reason)
     else:
         timeline.record(message.company, "message.skipped", customer=action.customer,
