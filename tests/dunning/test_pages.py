@@ -268,7 +268,7 @@ def test_the_action_page_shows_the_facts_and_the_message_as_it_will_read(client,
 
     assert response.context["message"].problem == ""
     assert "MISE EN DEMEURE" in response.context["message"].subject
-    assert "RL-ROUX" in response.context["message"].body
+    assert "RF74 ROUX" in response.context["message"].body
     assert "F-ROUX-1" in page and "Compta ROUX" in page
 
 
