@@ -126,10 +126,10 @@ class Courier:
             refused = channel.deliver(message, self.postman)
         except DeliveryFailed as failure:
             if failure.refused:
-                self._bounced(message, failure.refused)
+                mark_bounced(message, failure.refused)
             return self._failed(message, lease, now, failure)
         if any(address in refused for address in message.recipients):
-            self._bounced(message, refused)
+            mark_bounced(message, refused)
             return self._failed(message, lease, now, DeliveryFailed(
                 refusal(refused), permanent=True, refused=refused))
         return self._sent(message, lease, now, channel, refused)
@@ -160,7 +160,7 @@ class Courier:
                             actor_label=ACTOR, message=message.subject, at=now,
                             data=_data(message))
             if refused:
-                self._bounced(message, refused)
+                mark_bounced(message, refused)
         return Outcome(message.pk, MessageState.SENT)
 
     def _skipped(self, message, lease, now, reason):
@@ -189,37 +189,42 @@ class Courier:
                                     actor_label=ACTOR, message=reason[:500], at=now,
                                     data=_data(message))
                     if failure.reroute:
-                        _reroute(message, now)
+                        reroute(message, now)
                 return Outcome(message.pk, MessageState.DEAD, reason)
             retry_at = now + backoff(message.attempts, self.config.retry_seconds)
             outbox.settle(lease, state=MessageState.PENDING, available_at=retry_at,
                           last_error=reason)
         return Outcome(message.pk, MessageState.PENDING, reason)
 
-    def _bounced(self, message, refused):
-        """The addresses the server rejected for good are marked on the customer's
-        contacts, once each, on the timeline."""
-        action = message.action
-        addresses = {address.lower() for address in refused}
-        for contact in Contact.objects.filter(customer_id=action.customer_id,
-                                              email_bounced=False):
-            if contact.email.lower() in addresses:
-                contact.email_bounced = True
-                contact.save(update_fields=["email_bounced"])
-                timeline.record(action.company, "contact.email_bounced",
-                                customer=action.customer, actor_label=ACTOR,
-                                message=f"{contact.name} <{contact.email}>",
-                                data={"contact": contact.pk, "message": message.pk})
+
+def mark_bounced(message, refused):
+    """The addresses a server rejected for good are marked on the customer's contacts,
+    once each, on the timeline. True when one was newly marked."""
+    action = message.action
+    addresses = {address.lower() for address in refused}
+    marked = False
+    for contact in Contact.objects.filter(customer_id=action.customer_id,
+                                          email_bounced=False):
+        if contact.email.lower() in addresses:
+            contact.email_bounced, marked = True, True
+            contact.save(update_fields=["email_bounced"])
+            timeline.record(action.company, "contact.email_bounced",
+                            customer=action.customer, actor_label=ACTOR,
+                            message=f"{contact.name} <{contact.email}>",
+                            data={"contact": contact.pk, "message": message.pk})
+    return marked
 
 
-def _reroute(message, now):
-    """A new message for the action, to the next reachable contact, else as a letter."""
+def reroute(message, now):
+    """A new message for the action, to the next reachable contact, else as a letter;
+    the action is open again until that message is delivered."""
     action = message.action
     contacts = loading.contacts_of([action.customer_id]).get(action.customer_id, ())
     roles = action.step.roles if action.step else ()
     channel, contact = route(contacts, roles, EMAIL)
     action.channel, action.contact_id = channel, contact and contact.id
-    action.save(update_fields=["channel", "contact"])
+    action.status = ActionStatus.PLANNED
+    action.save(update_fields=["channel", "contact", "status"])
     rerouted = outbox.enqueue(action)
     Message.objects.filter(pk=rerouted.pk).update(available_at=now)
     timeline.record(action.company, "message.rerouted", customer=action.customer,
