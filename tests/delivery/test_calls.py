@@ -23,7 +23,7 @@ from relance.dunning.recipients import CALL, route
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Contact, Event
 from relance.team.models import User
-from tests.dunning.world import creditor, customer, invoice
+from tests.dunning.world import creditor, customer, invoice, team
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,7 @@ def plan_call(customer, *invoices, on, status=ActionStatus.PLANNED, channel=Chan
 
 def build_world(today):
     company = creditor()
-    people = {name: User.objects.create_user(f"{name}@ateliers-test.example", "pw",
-                                             role=role, first_name=name.title())
-              for name, role in [("claire", "credit_manager"), ("paul", "collector"),
-                                 ("lea", "collector"), ("sam", "sales")]}
+    people = team()
     roux = customer(company, "ROUX", name="Boulangerie Roux", owner=people["paul"])
     petit = customer(company, "PETIT", name="Café Petit", owner=people["paul"])
     lenoir = customer(company, "LENOIR", name="Garage Lenoir", owner=people["lea"])

@@ -25,8 +25,7 @@ from relance.dunning import actions
 from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from relance.team.models import User
-from tests.dunning.world import D, creditor, customer, invoice
+from tests.dunning.world import D, creditor, customer, invoice, team
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +38,8 @@ TRACKING = "1A 123 456 7890 1"
 
 @pytest.fixture
 def world():
-    company = creditor()
-    company.email, company.city = "relances@ateliers-test.example", "Lyon"
-    company.save()
-    people = {name: User.objects.create_user(f"{name}@ateliers-test.example", "pw",
-                                             role=role, first_name=name.title())
-              for name, role in [("claire", "credit_manager"), ("paul", "collector"),
-                                 ("lea", "collector")]}
+    company = creditor(email="relances@ateliers-test.example", city="Lyon")
+    people = team("claire", "paul", "lea")
     found = {}
     for reference, name, owner, days_late in [
             ("ROUX", "Boulangerie Roux", "paul", 1), ("PETIT", "Café Petit", "paul", 1),

@@ -31,10 +31,7 @@ CONFIG = Config(Hours.parse("08:00-19:00"), lease_seconds=60, retry_seconds=60,
 
 @pytest.fixture
 def company():
-    found = creditor()
-    found.email, found.city = "relances@ateliers-test.example", "Lyon"
-    found.save()
-    return found
+    return creditor(email="relances@ateliers-test.example", city="Lyon")
 
 
 @pytest.fixture

@@ -26,8 +26,7 @@ from relance.delivery.sending import Config, Courier
 from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from relance.team.models import User
-from tests.dunning.world import D, creditor, customer, invoice
+from tests.dunning.world import D, creditor, customer, invoice, team
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,8 @@ ONE_TRY = Config(Hours.parse("08:00-19:00"), lease_seconds=60, retry_seconds=60,
 
 @pytest.fixture
 def world():
-    company = creditor()
-    company.email, company.city = "relances@ateliers-test.example", "Lyon"
-    company.save()
-    people = {name: User.objects.create_user(f"{name}@ateliers-test.example", "pw",
-                                             role=role, first_name=name.title())
-              for name, role in [("claire", "credit_manager"), ("paul", "collector"),
-                                 ("lea", "collector"), ("sam", "sales")]}
+    company = creditor(email="relances@ateliers-test.example", city="Lyon")
+    people = team()
     roux = customer(company, "ROUX", name="Boulangerie Roux", owner=people["paul"],
                     sales_rep=people["sam"])
     lenoir = customer(company, "LENOIR", name="Garage Lenoir", owner=people["lea"])

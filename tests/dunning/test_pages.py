@@ -14,8 +14,7 @@ from django.utils import timezone
 from relance.dunning.models import Action, ActionStatus, Run, StepTemplate
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from relance.team.models import User
-from tests.dunning.world import creditor, customer, invoice
+from tests.dunning.world import creditor, customer, invoice, team
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +26,7 @@ def days_ago(n):
 @pytest.fixture
 def world():
     company = creditor()
-    people = {name: User.objects.create_user(f"{name}@ateliers-test.example", "pw",
-                                             role=role, first_name=name.title())
-              for name, role in [("claire", "credit_manager"), ("paul", "collector"),
-                                 ("lea", "collector"), ("sam", "sales")]}
+    people = team()
     roux = customer(company, "ROUX", name="Boulangerie Roux", owner=people["paul"])
     petit = customer(company, "PETIT", name="Café Petit", owner=people["paul"])
     lenoir = customer(company, "LENOIR", name="Garage Lenoir", owner=people["lea"])

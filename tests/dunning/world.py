@@ -7,16 +7,30 @@ from itertools import count
 
 from relance.dunning.defaults import install
 from relance.ledger.models import Company, Contact, Customer, Invoice
+from relance.team.models import User
 
 D = dt.date
 _numbers = count(1)
 
 
-def creditor():
+def creditor(**fields):
     company = Company.objects.create(name="Ateliers Test SAS", siren="732829320",
-                                     iban="FR7630006000011234567890189", bic="AGRIFRPP")
+                                     iban="FR7630006000011234567890189", bic="AGRIFRPP",
+                                     **fields)
     install(company, language="en")   # step names as the tests spell them
     return company
+
+
+STAFF = {"claire": "credit_manager", "paul": "collector", "lea": "collector",
+         "sam": "sales"}
+
+
+def team(*names):
+    """The creditor's people by first name: Claire manages credit, Paul and Léa
+    collect, Sam sells; all of them unless `names` picks some."""
+    return {name: User.objects.create_user(f"{name}@ateliers-test.example", "pw",
+                                           role=STAFF[name], first_name=name.title())
+            for name in names or STAFF}
 
 
 def customer(company, reference, *, emails=True, **fields):
