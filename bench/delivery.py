@@ -13,6 +13,10 @@ after the run; on PostgreSQL, the messages sent are put back to pending).
 
     .venv/bin/python bench/delivery.py [--invoices 100000] [--databases sqlite postgres]
                                        [--workers 1 2] [--count 1000]
+                                       [--no-attachments]
+
+With `--no-attachments` the steps attach nothing (Step.attach_invoices off): the rate
+of the delivery machinery itself, without WeasyPrint.
 
 Prints one Markdown table row per measure, to paste into docs/benchmarks.md.
 """
@@ -41,10 +45,20 @@ RESET = ("from relance.delivery.models import Message; "
          "message_id='', language='', available_at='2026-11-23T00:00:00+01:00')")
 
 
-def prepare(folder, env):
+NO_ATTACHMENTS = ("from relance.dunning.defaults import ensure_scenarios; "
+                  "from relance.dunning.models import Step; "
+                  "from relance.ledger.models import Company; "
+                  "[ensure_scenarios(c) for c in Company.objects.all()]; "
+                  "Step.objects.update(attach_invoices=False)")
+
+
+def prepare(folder, env, attachments):
     subprocess.run([str(RELANCE), "migrate", "-v0"], env=env, check=True)
     subprocess.run([str(RELANCE), "import", "ledger", str(folder), "--json"], env=env,
                    check=True, stdout=subprocess.DEVNULL)
+    if not attachments:
+        subprocess.run([str(RELANCE), "shell", "-c", NO_ATTACHMENTS], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
     out = subprocess.run([str(RELANCE), "run", "--as-of", AS_OF, "--json"], env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
@@ -80,11 +94,11 @@ def _when(server, received, processes, timeout=1800):
     return time.monotonic()
 
 
-def measure(folder, database, worker_counts, warmup, count):
+def measure(folder, database, worker_counts, warmup, count, attachments=True):
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as home:
         env, server = database_env(database, home)
         try:
-            run = prepare(folder, env)
+            run = prepare(folder, env, attachments)
             emails = run["by_channel"].get("email", 0)
             assert emails >= warmup + count, f"only {emails} emails queued"
             snapshot = Path(home) / "queued.sqlite3"
@@ -112,15 +126,19 @@ def main():
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--no-attachments", action="store_true")
     args = parser.parse_args()
     folder = ledger(args.invoices)
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
-    print(f"| ledger | database | emails queued | workers | emails/s |  ({machine})")
-    print("|---|---|---|---|---|")
+    print(f"| ledger | database | attachments | emails queued | workers | emails/s |"
+          f"  ({machine})")
+    print("|---|---|---|---|---|---|")
     for database in args.databases:
-        emails, rates = measure(folder, database, args.workers, args.warmup, args.count)
+        emails, rates = measure(folder, database, args.workers, args.warmup, args.count,
+                                not args.no_attachments)
+        attached = "none" if args.no_attachments else "invoice summary PDFs"
         for workers, value in rates.items():
-            print(f"| {args.invoices:,} | {database} | {emails:,} | {workers} | "
+            print(f"| {args.invoices:,} | {database} | {attached} | {emails:,} | {workers} | "
                   f"{value:.1f} |", flush=True)
 
 
