@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from relance.cases import services as cases
@@ -244,3 +245,18 @@ def test_a_manual_reminder_is_queued_with_its_action(company, courier, smtp_serv
     manual = actions.send_manual(late, step, [inv], None, as_of=MONDAY)
     assert Message.objects.get().action == manual
     assert courier.handle_one(TEN_AM).state == MessageState.SENT
+
+
+def test_the_action_page_shows_how_its_reminder_was_delivered(company, courier, smtp_server,
+                                                               client):
+    invoice(customer(company, "LATE"), "100.00", LATE)
+    run_dunning(company, MONDAY)
+    courier.handle_one(TEN_AM)
+    manager = User.objects.create_user("cm@ateliers-test.example", "pw", role="credit_manager")
+    client.force_login(manager)
+    action, message = Action.objects.get(), Message.objects.get()
+    page = client.get(reverse("dunning:action", args=[action.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "compta@late.example" in page and "Sent" in page
+    assert reverse("outbox:message", args=[message.pk]) in page
+    assert "Email sent" in page       # the delivery is in the action's history

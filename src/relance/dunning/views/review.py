@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,10 +48,11 @@ def action_detail(request, company, pk):
     context = {"section": "dunning", "action": action, "message": message, "form": form,
                "invoices": _lines(action, "invoices", today),
                "others": _lines(action, "others", today),
-               "events": Event.objects.filter(customer=action.customer,
-                                              type__startswith="action.",
-                                              data__action=action.pk)
-                                      .select_related("actor").order_by("-at", "-id")}
+               "deliveries": action.messages.order_by("id"),
+               "events": Event.objects.filter(
+                   Q(type__startswith="action.") | Q(type__startswith="message."),
+                   customer=action.customer, data__action=action.pk)
+               .select_related("actor").order_by("-at", "-id")}
     return render(request, "dunning/action.html", context)
 
 
