@@ -5,6 +5,10 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from relance.imports.writer import TableWriter
+
+STAGED_BATCH = 20_000   # rows per executemany into the temporary table
+
 
 @contextmanager
 def wide_sqlite_cache(kib):
@@ -55,3 +59,48 @@ def unchecked_sqlite_foreign_keys():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def insert_select(model, values, source, params=()):
+    """Write the rows of a SELECT into `model`'s table without any row going through
+    Python: `values` maps field names to SQL expressions over `source` (a FROM clause
+    and what follows it); `params` are the values of the %s in the expressions, then
+    in `source`. The model's other fields get their defaults, as with TableWriter."""
+    writer = TableWriter(model, list(values))
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    rest = [f.column for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in values]
+    columns = [*rest, *(by_name[name].column for name in values)]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    expressions = ", ".join([*["%s"] * len(writer.defaults), *values.values()])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {writer.table} ({names}) SELECT {expressions} {source}",
+                       [*writer.defaults, *params])
+
+
+def insert_rows(model, fields, rows, constants):
+    """Insert `rows` (values of `fields`, in that order) with `constants` (field name ->
+    value, the same for every row); other fields get their defaults.
+
+    On SQLite, binding each value of each row is most of the cost of a large insert,
+    so the rows go into a temporary table with only the columns that vary, then into
+    the model's table with one INSERT ... SELECT that binds the constants and defaults
+    once. PostgreSQL copies the full rows (TableWriter)."""
+    if not rows:
+        return
+    if connection.vendor != "sqlite":
+        values = tuple(constants.values())
+        TableWriter(model, [*fields, *constants]).insert([(*row, *values) for row in rows])
+        return
+    staged = [f"c{k}" for k in range(len(fields))]
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE staged_rows ({', '.join(staged)})")
+        for start in range(0, len(rows), STAGED_BATCH):
+            cursor.executemany(f"INSERT INTO staged_rows VALUES ({marks})",
+                               rows[start:start + STAGED_BATCH])
+        try:
+            insert_select(model, dict(zip(fields, staged)) | dict.fromkeys(constants, "%s"),
+                          "FROM staged_rows ORDER BY rowid", list(constants.values()))
+        finally:
+            cursor.execute("DROP TABLE staged_rows")

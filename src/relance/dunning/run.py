@@ -28,7 +28,9 @@ from relance.dunning.recipients import route
 from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
-from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
+from relance.batch import (
+    insert_rows, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
+)
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"
@@ -242,8 +244,7 @@ def _record(company, result, origin, user):
     if result.actions:
         ids = {key: pk for key, (pk, _) in existing.items()}
         ids.update(_insert_actions(company, run, fresh, result.day))
-        outbox.enqueue_planned(company, [(ids[d.key], d.channel, d.status) for d in fresh],
-                               result.day)
+        outbox.enqueue_planned(run, result.day)
         _insert_lines(result.actions, ids, result.day)
         _extend(joining, ids)
         _insert_events(company, fresh, ids, now, "action.planned")
@@ -270,22 +271,18 @@ def _chunks(items, size=5_000):
 
 
 def _insert_actions(company, run, drafts, day):
-    writer = TableWriter(Action, ["company", "customer", "kind", "step", "run", "planned_on",
-                                  "currency", "channel", "tone", "status", "contact",
-                                  "copy_sales_rep", "amount", "overdue_total", "summary"])
-    fragments, planned_on = {}, day.isoformat()
-    for chunk in _chunks(drafts):
-        writer.insert([(company.pk, d.planned.customer_id, ActionKind.SCHEDULED, d.step.id,
-                        run.pk, planned_on, d.planned.currency, d.channel, d.step.tone,
-                        d.status, d.contact_id, d.step.copy_sales_rep,
-                        str(d.planned.amount), str(d.planned.overdue_total),
-                        d.summary_json(fragments)) for d in chunk])
-    table = connection.ops.quote_name(Action._meta.db_table)
-    with connection.cursor() as cursor:   # raw: the ORM takes seconds on 100k rows
-        cursor.execute(f"SELECT id, customer_id, step_id, currency FROM {table} "
-                       "WHERE company_id = %s AND planned_on = %s AND run_id = %s",
-                       [company.pk, day.isoformat(), run.pk])
-        return {(c, s, cur): pk for pk, c, s, cur in cursor.fetchall()}
+    """Write the drafts as actions of `run`; returns their ids by key."""
+    ids = TableWriter(Action, ["company"]).reserve_ids(len(drafts))
+    fragments = {}
+    rows = [(pk, d.planned.customer_id, d.step.id, d.planned.currency, d.channel,
+             d.step.tone, d.status, d.contact_id, d.step.copy_sales_rep,
+             str(d.planned.amount), str(d.planned.overdue_total), d.summary_json(fragments))
+            for pk, d in zip(ids, drafts)]
+    insert_rows(Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
+                         "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
+                rows, {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
+                       "planned_on": day.isoformat()})
+    return {d.key: pk for pk, d in zip(ids, drafts)}
 
 
 def _insert_lines(drafts, ids, day):
@@ -384,12 +381,10 @@ def _stale(invoice, scenario):
 
 
 def _insert_events(company, drafts, ids, now, event_type):
-    writer = TableWriter(Event, ["company", "customer", "type", "at", "actor_label",
-                                 "message", "data"])
-    at = connection.ops.adapt_datetimefield_value(now)
-    for chunk in _chunks(drafts):
-        writer.insert([(company.pk, d.planned.customer_id, event_type, at, ACTOR,
-                        d.invoice_numbers, _event_data(d, ids)) for d in chunk])
+    rows = [(d.planned.customer_id, d.invoice_numbers, _event_data(d, ids)) for d in drafts]
+    insert_rows(Event, ["customer", "message", "data"], rows,
+                {"company": company.pk, "type": event_type, "actor_label": ACTOR,
+                 "at": connection.ops.adapt_datetimefield_value(now)})
 
 
 def _event_data(draft, ids):
