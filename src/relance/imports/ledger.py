@@ -144,17 +144,17 @@ class _Allocator:
         self.payment_ids.extend(payment_ids)
         allocations = []
         for payment_id, row in zip(payment_ids, rows):
-            number = row[9]
+            number = row[8]
             if number:
                 # The map's third item becomes what remains open as payments apply,
                 # instead of a second map of a million running sums.
                 invoice_id, customer_id, remaining = self.invoices[number]
                 remaining = _decimal(remaining)
-                share = min(_decimal(row[5]), remaining)
+                share = min(_decimal(row[4]), remaining)
                 if share > 0:
                     self.invoices[number] = (invoice_id, customer_id, remaining - share)
                     self.touched.append(invoice_id)
-                    allocations.append((invoice_id, payment_id, share, row[3]))
+                    allocations.append((invoice_id, payment_id, share, row[2]))
         self.writer.insert(allocations)
 
     def refresh(self, everything):
@@ -266,11 +266,14 @@ class _Run:
         return []
 
     def _pending(self, model, fields, counts, after_flush=None):
-        return Pending(TableWriter(model, fields), counts, lambda: self.report.ok, after_flush)
+        """Rows of `model` for `fields`, and of the import's company when it has one."""
+        constants = {"company": self.company.pk} if model is not Contact else {}
+        return Pending(TableWriter(model, fields, constants), counts, lambda: self.report.ok,
+                       after_flush)
 
     # -- customers -----------------------------------------------------------------
 
-    CUSTOMER_FIELDS = ["company", "reference", "name", "siren", "siret", "vat_number",
+    CUSTOMER_FIELDS = ["reference", "name", "siren", "siret", "vat_number",
                        "country", "language", "payment_terms_days", "segment",
                        "address_line1", "address_line2", "postal_code", "city",
                        "credit_limit", "import_hash"]
@@ -285,7 +288,7 @@ class _Run:
             for v, digest in rows:
                 v["language"] = v["language"] or schemas.default_language(v["country"])
                 pending.add(existing.get(v["customer_ref"]), digest, [
-                    self.company.pk, v["customer_ref"], v["name"], v["siren"], v["siret"],
+                    v["customer_ref"], v["name"], v["siren"], v["siret"],
                     v["vat_number"], v["country"], v["language"], v["payment_terms_days"],
                     v["segment"], v["address_line1"], v["address_line2"], v["postal_code"],
                     v["city"], v["credit_limit"], digest])
@@ -315,7 +318,7 @@ class _Run:
 
     # -- invoices ------------------------------------------------------------------
 
-    INVOICE_FIELDS = ["company", "customer", "kind", "number", "issue_date", "due_date",
+    INVOICE_FIELDS = ["customer", "kind", "number", "issue_date", "due_date",
                       "currency", "amount_excl_tax", "vat", "amount_total", "po_number",
                       "import_hash", "open_amount"]
 
@@ -347,12 +350,12 @@ class _Run:
                                 remember=self.file_invoices.add,
                                 stored=_stored_digest(existing, 3), build=self._invoice_row)
         for row, digest in rows:
-            number, customer_id = row[3], row[1]
+            number, customer_id = row[2], row[0]
             known = existing.get(number)
             pending.add(known and (known[0], known[3]), digest, row)
             if known and known[3] != digest:
-                changed.append((known[0], customer_id, _decimal(known[2]), _decimal(row[9])))
-            if row[13] and (known is None or known[3] != digest):
+                changed.append((known[0], customer_id, _decimal(known[2]), _decimal(row[8])))
+            if row[12] and (known is None or known[3] != digest):
                 disputed.append(number)
         pending.flush()
         del existing
@@ -368,7 +371,7 @@ class _Run:
         total = v["amount_total"]
         ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
         vat = v["vat"] if v["vat"] is not None else str(_decimal(total) - _decimal(ht))
-        return [self.company.pk, self._customer_id(v), v["kind"], v["number"],
+        return [self._customer_id(v), v["kind"], v["number"],
                 v["issue_date"], v["due_date"], v["currency"], ht, vat, total,
                 v["po_number"], digest, total, v["disputed"]]
 
@@ -403,7 +406,7 @@ class _Run:
 
     # -- payments ------------------------------------------------------------------
 
-    PAYMENT_FIELDS = ["company", "customer", "reference", "date", "currency", "amount",
+    PAYMENT_FIELDS = ["customer", "reference", "date", "currency", "amount",
                       "method", "import_hash", "unapplied_amount"]
 
     def _check_payment(self, v):
@@ -429,12 +432,12 @@ class _Run:
         rows = self._clean_rows(source, schema, counts, self._check_payment,
                                 stored=_stored_digest(existing, 1), build=self._payment_row)
         for row, digest in rows:
-            pending.add(existing.get(row[2]), digest, row)
+            pending.add(existing.get(row[1]), digest, row)
         pending.flush()
 
     def _payment_row(self, v, digest):
         """The values of PAYMENT_FIELDS, then the number of the invoice it pays."""
-        return [self.company.pk, self._customer_id(v), v["payment_ref"], v["date"],
+        return [self._customer_id(v), v["payment_ref"], v["date"],
                 v["currency"], v["amount"], v["method"], digest, v["amount"],
                 v["invoice_number"]]
 

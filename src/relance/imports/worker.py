@@ -6,14 +6,19 @@ maps and of SQLite's cache that the parent changes afterwards. It reads the file
 the order the importer takes them (imports/rows.py, no database) and sends the records
 in batches through a pipe; the pipe's small buffer keeps it only a batch or two ahead.
 """
+import fcntl
+import logging
 import multiprocessing
+import time
 import traceback
 
 from relance.imports import rows
 from relance.imports.readers import FileRejected
 
 BATCH = 1_000
+PIPE_BYTES = 1 << 20  # Linux's default limit: about eight batches of invoices
 FROM_LINES = 50_000  # below this, a second process costs more than it saves
+logger = logging.getLogger("relance.imports")
 
 
 def wanted(lines, present):
@@ -44,6 +49,7 @@ class Reader:
     def __init__(self, sources, schemas):
         context = multiprocessing.get_context("fork")
         self.pipe, send = context.Pipe(duplex=False)
+        _widen(send)
         self.child = context.Process(target=_read_all, args=(sources, schemas, send),
                                      daemon=True)
         self.child.start()
@@ -53,8 +59,11 @@ class Reader:
         """Yield the entity's records. A FileRejected in the child is raised here; any
         other failure there raises RuntimeError with the child's traceback. The child
         has no database, so every row is read (`stored` is the importer's to apply)."""
+        waited = 0.0
         while True:
+            start = time.perf_counter()
             kind, payload = self._receive()
+            waited += time.perf_counter() - start
             if kind == "records":
                 yield from payload
             elif kind == "progress":
@@ -64,6 +73,8 @@ class Reader:
             elif kind == "failed":
                 raise RuntimeError(f"the import's reading process failed:\n{payload}")
             else:
+                # The importer waited this long for the reader: the reader was behind.
+                logger.info("%s: waited for the reader %.2f s", entity, waited)
                 return
 
     def _receive(self):
@@ -79,10 +90,20 @@ class Reader:
         self.child.join()
 
 
+def _widen(pipe):
+    """A pipe holds 64 KiB, less than a batch: the reader could then only get one batch
+    ahead, and any pause of either process stalled the other. Where the system allows,
+    it holds several."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass  # not Linux, or a lower limit: the default size works, only slower
+
+
 def _read_all(sources, schemas, send):
     try:
         for entity, source in sources.items():
-            batch = []
+            cpu, batch = time.process_time(), []
             for record in rows.read(source, schemas[entity],
                                     lambda done: send.send(("progress", done))):
                 batch.append(record)
@@ -90,6 +111,7 @@ def _read_all(sources, schemas, send):
                     send.send(("records", batch))
                     batch = []
             send.send(("records", batch))
+            logger.info("%s: the reader's CPU %.2f s", entity, time.process_time() - cpu)
             send.send(("end", entity))
     except FileRejected as exc:
         send.send(("rejected", exc.problem))
