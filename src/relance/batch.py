@@ -7,7 +7,7 @@ from django.db import connection
 
 from relance.imports.writer import TableWriter
 
-STAGED_BATCH = 20_000   # rows per executemany into the temporary table
+ROWS_BATCH = 20_000   # rows per executemany
 
 
 @contextmanager
@@ -80,27 +80,28 @@ def insert_select(model, values, source, params=()):
 
 def insert_rows(model, fields, rows, constants):
     """Insert `rows` (values of `fields`, in that order) with `constants` (field name ->
-    value, the same for every row); other fields get their defaults.
+    value, the same for every row); other fields get their defaults, as with
+    TableWriter.
 
     On SQLite, binding each value of each row is most of the cost of a large insert,
-    so the rows go into a temporary table with only the columns that vary, then into
-    the model's table with one INSERT ... SELECT that binds the constants and defaults
-    once. PostgreSQL copies the full rows (TableWriter)."""
+    so the constants and defaults are written into the statement as literals and only
+    the columns that vary are bound. PostgreSQL copies the full rows (TableWriter)."""
     if not rows:
         return
     if connection.vendor != "sqlite":
         values = tuple(constants.values())
         TableWriter(model, [*fields, *constants]).insert([(*row, *values) for row in rows])
         return
-    staged = [f"c{k}" for k in range(len(fields))]
-    marks = ", ".join(["%s"] * len(fields))
+    writer = TableWriter(model, [*fields, *constants])
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    rest = [f.column for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in fields and f.name not in constants]
+    columns = [by_name[name].column for name in [*fields, *constants]] + rest
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quote = connection.schema_editor().quote_value    # not entered: no schema change
+    literals = [quote(v).replace("%", "%%") for v in [*constants.values(), *writer.defaults]]
+    marks = ", ".join(["%s"] * len(fields) + literals)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE staged_rows ({', '.join(staged)})")
-        for start in range(0, len(rows), STAGED_BATCH):
-            cursor.executemany(f"INSERT INTO staged_rows VALUES ({marks})",
-                               rows[start:start + STAGED_BATCH])
-        try:
-            insert_select(model, dict(zip(fields, staged)) | dict.fromkeys(constants, "%s"),
-                          "FROM staged_rows ORDER BY rowid", list(constants.values()))
-        finally:
-            cursor.execute("DROP TABLE staged_rows")
+        for start in range(0, len(rows), ROWS_BATCH):
+            cursor.executemany(f"INSERT INTO {writer.table} ({names}) VALUES ({marks})",
+                               rows[start:start + ROWS_BATCH])

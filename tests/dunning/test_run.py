@@ -13,7 +13,7 @@ from relance.dunning.models import (
     Action, ActionInvoice, ActionStatus, InvoiceProgress, Run, Scenario, SegmentRule, Step,
 )
 from relance.dunning.actions import invoice_timeline
-from relance.dunning.run import run_dunning
+from relance.dunning.run import invoice_lines, run_dunning
 from relance.ledger.models import Event
 from tests.dunning.world import D, creditor, customer, invoice
 
@@ -268,8 +268,10 @@ def test_the_summary_written_is_the_summary_shown(company):
     invoice(late, "80.00", D(2026, 5, 1))
     silent = customer(company, "SILENT", emails=False)
     invoice(silent, "10.00", MONDAY - dt.timedelta(days=1))
-    for draft in run_dunning(company, MONDAY, dry_run=True).actions:
-        assert json.loads(draft.summary_json({})) == draft.summary
+    drafts = run_dunning(company, MONDAY, dry_run=True).actions
+    lines = invoice_lines(drafts)
+    for draft in drafts:
+        assert json.loads(draft.summary_json(lines)) == draft.summary
     run_dunning(company, MONDAY)
     event = Event.objects.filter(type="action.planned").first()
     assert set(event.data) == {"action", "step", "scenario", "channel", "status", "amount",

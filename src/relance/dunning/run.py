@@ -103,33 +103,24 @@ class ActionDraft:
                 "open_amount": str(invoice.open_amount),
                 "days_late": (self.day - invoice.due_date).days}
 
-    def summary_json(self, fragments):
-        """`json.dumps(self.summary)`, written by hand from per-invoice fragments that
-        `fragments` (a dict kept for the whole run) shares between actions: the first
-        run encodes a hundred thousand of these."""
-        head = (f'{{"scenario": {_js(self.step.scenario.name)}, '
-                f'"step": {_js(self.step.name)}, "invoices": [')
-        concerned = ", ".join(f'{self._fragment(r.invoice, fragments)}, '
-                              f'"occurrence": {r.occurrence}}}' for r in self.planned.reached)
-        others = ", ".join(self._fragment(i, fragments) + "}" for i in self.planned.others)
-        tail = (f', "rerouted_from": {_js(self.step.channel)}'
-                if self.channel != self.step.channel else "")
-        return f'{head}{concerned}], "others": [{others}]{tail}}}'
-
-    def _fragment(self, invoice, fragments):
-        """An invoice's line, without its closing brace."""
-        text = fragments.get(invoice.id)
-        if text is None:
-            text = fragments[invoice.id] = (
-                f'{{"id": {invoice.id}, "number": {_quoted(self.numbers[invoice.id])}, '
-                f'"due_date": "{invoice.due_date.isoformat()}", '
-                f'"open_amount": "{invoice.open_amount}", '
-                f'"days_late": {(self.day - invoice.due_date).days}')
-        return text
+    def summary_json(self, lines):
+        """`json.dumps(self.summary)`, written by hand from the invoices' `lines`
+        (`invoice_lines`), which actions share: the first run encodes a hundred
+        thousand of these."""
+        step, planned = self.step, self.planned
+        concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
+                               for r in planned.reached])
+        others = "}, ".join([lines[i.id] for i in planned.others])
+        tail = (f', "rerouted_from": {_js(step.channel)}'
+                if self.channel != step.channel else "")
+        return (f'{{"scenario": {_js(step.scenario.name)}, "step": {_js(step.name)}, '
+                f'"invoices": [{concerned}], "others": [{others}{"}" if others else ""}]'
+                f'{tail}}}')
 
     @property
     def invoice_numbers(self):
-        return ", ".join(self.numbers[r.invoice.id] for r in self.planned.reached)
+        numbers = self.numbers
+        return ", ".join([numbers[r.invoice.id] for r in self.planned.reached])
 
     @property
     def step_label(self):
@@ -210,6 +201,24 @@ def _quoted(text):
     return json.dumps(text)
 
 
+def invoice_lines(drafts):
+    """invoice id -> its line in the drafts' summaries, as JSON text without the
+    closing brace; an invoice's line is the same in every action of a day."""
+    lines, dates = {}, {}   # due date -> (ISO text, days late)
+    for draft in drafts:
+        numbers, day = draft.numbers, draft.day
+        for invoice in [r.invoice for r in draft.planned.reached] + draft.planned.others:
+            due = dates.get(invoice.due_date)
+            if due is None:
+                due = dates[invoice.due_date] = (invoice.due_date.isoformat(),
+                                                 (day - invoice.due_date).days)
+            lines[invoice.id] = (
+                f'{{"id": {invoice.id}, "number": {_quoted(numbers[invoice.id])}, '
+                f'"due_date": "{due[0]}", "open_amount": "{str(invoice.open_amount)}", '
+                f'"days_late": {due[1]}')
+    return lines
+
+
 def drafts_for(company, dated_actions, numbers):
     """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
@@ -273,10 +282,10 @@ def _chunks(items, size=5_000):
 def _insert_actions(company, run, drafts, day):
     """Write the drafts as actions of `run`; returns their ids by key."""
     ids = TableWriter(Action, ["company"]).reserve_ids(len(drafts))
-    fragments = {}
+    lines = invoice_lines(drafts)
     rows = [(pk, d.planned.customer_id, d.step.id, d.planned.currency, d.channel,
              d.step.tone, d.status, d.contact_id, d.step.copy_sales_rep,
-             str(d.planned.amount), str(d.planned.overdue_total), d.summary_json(fragments))
+             str(d.planned.amount), str(d.planned.overdue_total), d.summary_json(lines))
             for pk, d in zip(ids, drafts)]
     insert_rows(Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
                          "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
@@ -286,12 +295,15 @@ def _insert_actions(company, run, drafts, day):
 
 
 def _insert_lines(drafts, ids, day):
-    writer = TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence",
-                                         "open_amount", "days_late"])
-    for chunk in _chunks(drafts):
-        writer.insert([(ids[d.key], r.invoice.id, d.step.id, r.occurrence,
-                        str(r.invoice.open_amount), (day - r.invoice.due_date).days)
-                       for d in chunk for r in d.planned.reached])
+    late = {}   # due date -> days late
+    for d in drafts:
+        for r in d.planned.reached:
+            if r.invoice.due_date not in late:
+                late[r.invoice.due_date] = (day - r.invoice.due_date).days
+    rows = [(ids[d.key], r.invoice.id, d.step.id, r.occurrence, str(r.invoice.open_amount),
+             late[r.invoice.due_date]) for d in drafts for r in d.planned.reached]
+    insert_rows(ActionInvoice, ["action", "invoice", "step", "occurrence", "open_amount",
+                                "days_late"], rows, {})
 
 
 def _extend(joining, ids):
@@ -316,36 +328,45 @@ PROGRESS_CONFLICT = (
 COPY_FROM = 1_000   # rows from which PostgreSQL upserts go through COPY
 
 
-def _progress_row(invoice, progress, scenario, calendar, memo):
-    """The progress row to store; `memo` shares the work between invoices in the same
-    place of the same scenario with the same due date, which is most of them."""
+def _progress_row(progress, due_date, scenario, calendar, memo):
+    """The progress row to store, but for its first column (the invoice); `memo` shares
+    the work between invoices in the same place of the same scenario with the same due
+    date, which is most of them."""
     key = (scenario.id, progress.position, progress.reached_on, progress.last_on,
-           progress.repeats, invoice.due_date)
-    dates = memo.get(key)
-    if dates is None:
-        upcoming = next_date(scenario, progress, invoice.due_date, calendar) or loading.NEVER
-        dates = memo[key] = (progress.reached_on.isoformat(), progress.last_on.isoformat(),
-                             upcoming.isoformat(), invoice.due_date.isoformat())
-    reached_on, last_on, next_on, due = dates
-    return (invoice.id, progress.scenario_id, progress.position, reached_on, last_on,
-            progress.repeats, next_on, due, scenario.fingerprint)
+           progress.repeats, due_date)
+    row = memo.get(key)
+    if row is None:
+        upcoming = next_date(scenario, progress, due_date, calendar) or loading.NEVER
+        row = memo[key] = (progress.scenario_id, progress.position,
+                           progress.reached_on.isoformat(), progress.last_on.isoformat(),
+                           progress.repeats, upcoming.isoformat(), due_date.isoformat(),
+                           scenario.fingerprint)
+    return row
 
 
 def _advance(result):
     """Record each invoice's new place in its scenario and the next day it may need
     something; refresh that day for the invoices read because it was out of date."""
     ledger, day, calendar = result.ledger, result.day, result.calendar
-    rows, acted, memo = [], set(), {}
+    rows, acted, memo, taken = [], set(), {}, {}
     for d in result.actions:
         scenario = ledger.rules[d.planned.scenario_id]
         for r in d.planned.reached:
-            acted.add(r.invoice.id)
-            rows.append(_progress_row(r.invoice, advanced(r, scenario.id, day), scenario,
-                                      calendar, memo))
+            invoice = r.invoice
+            acted.add(invoice.id)
+            # the same step taken the same way by invoices due the same day: same row
+            key = (scenario.id, r.step.id, r.occurrence,
+                   r.occurrence and invoice.progress.reached_on, invoice.due_date)
+            row = taken.get(key)
+            if row is None:
+                row = taken[key] = _progress_row(advanced(r, scenario.id, day),
+                                                 invoice.due_date, scenario, calendar, memo)
+            rows.append((invoice.id, *row))
     for invoice in ledger.invoices:
         scenario = ledger.scenario_of.get(invoice.customer_id)
         if invoice.id not in acted and _stale(invoice, scenario):
-            rows.append(_progress_row(invoice, invoice.progress, scenario, calendar, memo))
+            rows.append((invoice.id, *_progress_row(invoice.progress, invoice.due_date,
+                                                    scenario, calendar, memo)))
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
@@ -353,7 +374,7 @@ def _advance(result):
             return
         marks = ", ".join(["%s"] * 9)
         sql = f"INSERT INTO {table} ({PROGRESS_COLUMNS}) VALUES ({marks}) {PROGRESS_CONFLICT}"
-        for chunk in _chunks(rows):
+        for chunk in _chunks(rows, 20_000):
             cursor.executemany(sql, chunk)
 
 
@@ -390,9 +411,9 @@ def _insert_events(company, drafts, ids, now, event_type):
 def _event_data(draft, ids):
     """The event's data as JSON text: {action, step, scenario, channel, status, amount,
     currency, invoices (ids)}, written by hand for the same reason as summaries."""
-    planned = draft.planned
-    invoices = ", ".join(str(r.invoice.id) for r in planned.reached)
-    return (f'{{"action": {ids[draft.key]}, "step": {_js(draft.step.name)}, '
-            f'"scenario": {_js(draft.step.scenario.name)}, "channel": "{draft.channel}", '
-            f'"status": "{draft.status}", "amount": "{planned.amount}", '
+    planned, step = draft.planned, draft.step
+    invoices = ", ".join([str(r.invoice.id) for r in planned.reached])
+    return (f'{{"action": {ids[draft.key]}, "step": {_js(step.name)}, '
+            f'"scenario": {_js(step.scenario.name)}, "channel": "{draft.channel}", '
+            f'"status": "{draft.status}", "amount": "{str(planned.amount)}", '
             f'"currency": {_js(planned.currency)}, "invoices": [{invoices}]}}')
