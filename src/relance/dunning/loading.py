@@ -102,21 +102,31 @@ def stopped_invoice_ids(company, as_of):
     }
 
 
-def _select():
-    """The columns read for each invoice. On SQLite, dates and amounts are read as text
-    and converted here: Django's per-value converters would triple the cost."""
+def _text():
+    """On SQLite, dates and amounts are read as text and converted here: Django's
+    per-value converters would triple the cost."""
     if connection.vendor == "sqlite":
-        def text(column):
-            return f"CAST({column} AS TEXT)"
-    else:
-        def text(column):
-            return column
+        return lambda column: f"CAST({column} AS TEXT)"
+    return lambda column: column
+
+
+def _select():
+    """The columns read for each invoice; its customer's come from `_customers`."""
+    text = _text()
     columns = ["i.id", "i.customer_id", "i.currency", text("i.due_date"),
                text("i.open_amount"), "i.number", "i.hold_reason", text("i.hold_until"),
-               "c.scenario_id", "c.segment", "c.hold_reason", text("c.hold_until"),
                "p.scenario_id", "p.position", text("p.reached_on"), text("p.last_on"),
                "p.repeats", text("p.next_on"), text("p.due_date"), "p.rules"]
     return "SELECT " + ", ".join(columns) + " "
+
+
+def _customers(where, params):
+    """customer id -> (own scenario id, segment, hold reason, hold until) for the
+    customers of `where` (customer alias c): read once, not joined to each invoice."""
+    text = _text()
+    sql = (f"SELECT c.id, c.scenario_id, c.segment, c.hold_reason, {text('c.hold_until')} "
+           f"FROM {_table(Customer)} c WHERE {where}")
+    return {cid: rest for cid, *rest in _rows(sql, params)}
 
 
 def _parsers():
@@ -140,24 +150,33 @@ class InvoiceReader:
     def due_by(self, horizon, customer_ids=None, incremental=False):
         """Open invoices due by `horizon`; with `incremental`, only those that may
         need something on `as_of` (see the module's docstring)."""
-        sql = (_select() + f"FROM {_table(Invoice)} i "
-               f"JOIN {_table(Customer)} c ON c.id = i.customer_id "
-               f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id "
-               "WHERE i.status = 'open' AND i.kind = 'invoice' AND i.due_date <= %s ")
+        scope = "i.status = 'open' AND i.kind = 'invoice' AND i.due_date <= %s "
         params = [horizon.isoformat()]
         if customer_ids is None:
-            sql += "AND i.company_id = %s"
+            scope += "AND i.company_id = %s"
             params.append(self.company.pk)
+            customers = _customers("c.company_id = %s", [self.company.pk])
         else:   # the customers' invoices through their index, not the company's
-            sql += f"AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
+            marks = ", ".join(["%s"] * len(customer_ids))
+            scope += f"AND i.customer_id IN ({marks})"
             params += list(customer_ids)
+            customers = _customers(f"c.id IN ({marks})", list(customer_ids))
+        if connection.vendor == "sqlite":
+            # ids from the index first, then the rows in id order: the table is read
+            # front to back instead of jumping around it in due date order
+            scope = f"i.id IN (SELECT i.id FROM {_table(Invoice)} i WHERE {scope})"
+        sql = (_select() + f"FROM {_table(Invoice)} i "
+               f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id WHERE {scope}")
         if incremental:
             params.append(self.as_of.isoformat())
+            # the customer's scenario is looked up only for invoices with progress
+            scenario = (f"(SELECT {self.assignment.effective_sql(params)} "
+                        f"FROM {_table(Customer)} c WHERE c.id = i.customer_id)")
             sql += (" AND (p.invoice_id IS NULL OR p.next_on <= %s "
                     "OR p.due_date <> i.due_date "
-                    f"OR p.scenario_id <> {self.assignment.effective_sql(params)} "
+                    f"OR p.scenario_id <> {scenario} "
                     f"OR p.rules <> {self.assignment.fingerprint_sql(params)})")
-        return self._read(sql, params)
+        return self._read(sql, params, customers)
 
     def overdue_of(self, customer_ids, read):
         """Every open overdue invoice of these customers (for the 'other overdue
@@ -176,7 +195,7 @@ class InvoiceReader:
             found += self.due_by(day, ids[start:start + 500])
         return found
 
-    def _read(self, sql, params):
+    def _read(self, sql, params, customers):
         """Rows to OpenInvoices, each with its stop reason: the hot loop of a run."""
         day, stops, tolerance = self.as_of, self.stops, self.company.dunning_tolerance
         disputed, promised = stops[DISPUTED], stops[PROMISED]
@@ -184,9 +203,10 @@ class InvoiceReader:
         to_date, to_amount = _parsers()
         scenario_of, numbers, choose = self.scenario_of, self.numbers, self.assignment.scenario_id
         invoices = []
-        for (iid, cid, currency, due, amount, number, hold, hold_until, own, segment,
-             customer_hold, customer_until, scenario_id, position, reached_on, last_on,
-             repeats, next_on, progress_due, rules) in _rows(sql, params):
+        for (iid, cid, currency, due, amount, number, hold, hold_until, scenario_id,
+             position, reached_on, last_on, repeats, next_on, progress_due,
+             rules) in _rows(sql, params):
+            own, segment, customer_hold, customer_until = customers[cid]
             progress = None if scenario_id is None else Progress(
                 scenario_id, position, to_date(reached_on), to_date(last_on), repeats,
                 next_on and to_date(next_on), progress_due and to_date(progress_due), rules)
