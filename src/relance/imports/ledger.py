@@ -14,6 +14,7 @@ rolls back: the report lists every problem and the database is as it was.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -63,6 +64,13 @@ class Report:
 
     def as_dict(self):
         return {entity: counts.as_dict() for entity, counts in self.counts.items()}
+
+
+def _cells(entity, names):
+    """A function picking the named fields, in that order, from the plain values of a
+    row of the entity (imports/rows.py gives them in the schema's field order)."""
+    order = [f.name for f in schemas.SCHEMAS[entity].fields]
+    return itemgetter(*(order.index(name) for name in names.split()))
 
 
 class _RolledBack(Exception):
@@ -121,53 +129,56 @@ def _reader(company, sources, parallel):
 
 class _Allocator:
     """Applies each new or changed payment to the invoice its row names, up to what
-    remains open on it, as each batch of payments is written."""
+    remains open on it, as each batch of payments is about to be written."""
 
     def __init__(self, company):
         self.company = company
         self.invoices = {}
         self.touched = []  # invoices given an allocation
-        self.payment_ids = []
         self.unallocated = []  # invoices whose allocations a changed payment removed
         self.writer = TableWriter(Allocation, ["invoice", "payment", "amount", "date"])
 
     def allocate(self, creates, updates, created_ids):
-        rows = [row[1:] for row in updates] + creates  # updates start with the id
-        payment_ids = [row[0] for row in updates] + list(created_ids)
-        dropped = Allocation.objects.filter(payment_id__in=[pk for pk, *_r in updates])
+        """Write the allocations of a batch of payment rows (PAYMENT_FIELDS, then the
+        invoice number) and set each row's unapplied amount: a changed payment's old
+        allocations are all removed, so what it allocates now is all it allocates."""
+        self._drop([pk for pk, _row in updates])
+        allocations = []
+        for payment_id, row in [*updates, *zip(created_ids, creates)]:
+            number = row[8]
+            if number:
+                # The map's third item becomes what remains open as payments apply,
+                # instead of a second map of a million running sums.
+                invoice_id, customer_id, remaining = self.invoices[number]
+                remaining, amount = _decimal(remaining), _decimal(row[4])
+                share = min(amount, remaining)
+                if share > 0:
+                    self.invoices[number] = (invoice_id, customer_id, remaining - share)
+                    self.touched.append(invoice_id)
+                    allocations.append((invoice_id, payment_id, share, row[2]))
+                    row[7] = amount - share
+        self.writer.insert(allocations)
+
+    def _drop(self, payment_ids):
+        dropped = Allocation.objects.filter(payment_id__in=payment_ids)
         for invoice_id, number, amount in dropped.values_list("invoice_id", "invoice__number",
                                                                "amount"):
             pk, customer_id, remaining = self.invoices[number]
             self.invoices[number] = (pk, customer_id, _decimal(remaining) + amount)
             self.unallocated.append(invoice_id)
         dropped.delete()
-        self.payment_ids.extend(payment_ids)
-        allocations = []
-        for payment_id, row in zip(payment_ids, rows):
-            number = row[8]
-            if number:
-                # The map's third item becomes what remains open as payments apply,
-                # instead of a second map of a million running sums.
-                invoice_id, customer_id, remaining = self.invoices[number]
-                remaining = _decimal(remaining)
-                share = min(_decimal(row[4]), remaining)
-                if share > 0:
-                    self.invoices[number] = (invoice_id, customer_id, remaining - share)
-                    self.touched.append(invoice_id)
-                    allocations.append((invoice_id, payment_id, share, row[2]))
-        self.writer.insert(allocations)
 
     def refresh(self, everything):
-        """Recompute the balances the new allocations touched: all at once after a bulk
-        load (the indexes are not there yet), else just those rows."""
+        """Recompute the open amounts and statuses of the invoices the allocations
+        touched: all at once after a bulk load (the indexes are not there yet), else just
+        those rows. Payments were written with their unapplied amounts."""
         if not (self.touched or self.unallocated):
             return  # no allocation written or removed: every balance is as it was
         if everything:
-            balances.refresh_all_allocated(self.company.pk)
+            balances.refresh_all_allocated_invoices(self.company.pk)
             balances.refresh_invoices(self.unallocated)
         else:
             balances.refresh_invoices({*self.touched, *self.unallocated})
-            balances.refresh_payments(self.payment_ids)
 
 
 class _Run:
@@ -207,19 +218,16 @@ class _Run:
 
     # -- shared row handling -------------------------------------------------------
 
-    def _clean_rows(self, source, schema, counts, check=None, remember=None, stored=None,
-                    build=None):
-        """Yield (values, fingerprint of the cells) of the new and changed rows; count the
-        unchanged ones; report the bad ones and the duplicates. With `build`, yield
-        (build(values, fingerprint), fingerprint) instead.
+    def _clean_rows(self, source, schema, counts, build, remember=None, stored=None):
+        """Yield (row, fingerprint of the cells) of the new and changed rows; count the
+        unchanged ones; report the bad ones and the duplicates.
 
-        The reader has checked what the cells alone decide (imports/rows.py); this adds
-        what the database does. `remember(key)` sees every row's key, good or bad.
-        `stored(natural key)` gives the fingerprint of the row as last imported: a row
-        whose cells have not changed since was valid then and is only counted (most of
-        a re-import)."""
-        names = [f.name for f in schema.fields]
-        stored = stored or (lambda natural_key: None)
+        The reader has checked what the cells alone decide (imports/rows.py).
+        `build(values, fingerprint)` adds what the database does: given a good row's
+        plain values (in the schema's field order), it returns (the row to write,
+        problems). `remember(key)` sees every row's key, good or bad. `stored(natural
+        key)` gives the fingerprint of the row as last imported: a row whose cells have
+        not changed since was valid then and is only counted (most of a re-import)."""
         records = self.reader.records(schema.entity, self.progress, stored)
         for line, key, digest, first_line, values, problems in records:
             if remember and key:
@@ -227,16 +235,15 @@ class _Run:
             if first_line:
                 self._reject_duplicate(source, line, counts, schema, key, first_line)
                 continue
-            if key and stored(key) == digest:
+            if stored and key and stored(key) == digest:
                 counts.unchanged += 1
                 continue
             if not problems:
-                values = dict(zip(names, values))
-                problems = check(values) if check else []
+                row, problems = build(values, digest)
             if problems:
                 self._reject(source, line, counts, problems)
             else:
-                yield (build(values, digest) if build else values), digest
+                yield row, digest
 
     def _reject_duplicate(self, source, line, counts, schema, key, first_line):
         value = key[1] if isinstance(key, tuple) else key  # a contact's key ends with its name
@@ -249,27 +256,31 @@ class _Run:
         for name, message in problems:
             self.report.add_problem(Problem(source.name, line, source.column_of(name), message))
 
-    def _customer_id(self, values):
-        return self._customer_pk(values["customer_ref"])
-
     def _customer_pk(self, reference):
         if self.customer_ids is None:
             self.customer_ids = dict(Customer.objects.filter(company=self.company)
                                      .values_list("reference", "id"))
         return self.customer_ids.get(reference)
 
-    def _unknown_customer(self, values):
-        ref = values["customer_ref"]
-        if ref and ref not in self.file_customers and self._customer_id(values) is None:
+    def _unknown_customer(self, reference):
+        """The problem of a reference to no customer; none for a customer row of this
+        import's file that was itself rejected (the import is refused anyway)."""
+        if reference and reference not in self.file_customers:
             return [("customer_ref", _("unknown customer reference: %(ref)s")
-                     % {"ref": values["customer_ref"]})]
+                     % {"ref": reference})]
         return []
 
-    def _pending(self, model, fields, counts, after_flush=None):
+    def _pending(self, model, fields, counts, prepare=None):
         """Rows of `model` for `fields`, and of the import's company when it has one."""
         constants = {"company": self.company.pk} if model is not Contact else {}
         return Pending(TableWriter(model, fields, constants), counts, lambda: self.report.ok,
-                       after_flush)
+                       prepare)
+
+    def _customer_of(self, reference):
+        """(the customer's id, problems): no id and no problem for a rejected customer
+        row of this import's file."""
+        customer_id = self._customer_pk(reference)
+        return customer_id, self._unknown_customer(reference) if customer_id is None else ()
 
     # -- customers -----------------------------------------------------------------
 
@@ -282,8 +293,10 @@ class _Run:
         existing = {ref: (pk, digest) for ref, pk, digest in Customer.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
         pending = self._pending(Customer, self.CUSTOMER_FIELDS, counts)
-        rows = self._clean_rows(source, schema, counts, remember=self.file_customers.add,
-                                stored=_stored_digest(existing, 1))
+        names = [f.name for f in schema.fields]
+        rows = self._clean_rows(source, schema, counts, lambda values, digest: (
+            dict(zip(names, values)), ()), remember=self.file_customers.add,
+            stored=_stored_digest(existing, 1))
         with bulk_load([Customer], source.count_lines() - 1, len(existing)):
             for v, digest in rows:
                 v["language"] = v["language"] or schemas.default_language(v["country"])
@@ -300,6 +313,7 @@ class _Run:
     # -- contacts ------------------------------------------------------------------
 
     CONTACT_FIELDS = ["customer", "name", "email", "phone", "role", "preferred", "import_hash"]
+    CONTACT_CELLS = _cells("contacts", "customer_ref name email phone role preferred")
 
     def _import_contacts(self, source, schema, counts):
         existing = {(cid, name): (pk, digest) for cid, name, pk, digest in Contact.objects
@@ -308,25 +322,30 @@ class _Run:
         pending = self._pending(Contact, self.CONTACT_FIELDS, counts)
         with bulk_load([Contact], source.count_lines() - 1, len(existing)):
             stored = _stored_digest(existing, 1, lambda key: (self._customer_pk(key[0]), key[1]))
-            for v, digest in self._clean_rows(source, schema, counts, self._unknown_customer,
-                                              stored=stored):
-                customer_id = self._customer_id(v)
-                pending.add(existing.get((customer_id, v["name"])), digest, [
-                    customer_id, v["name"], v["email"], v["phone"], v["role"], v["preferred"],
-                    digest])
+            for row, digest in self._clean_rows(source, schema, counts, self._contact_row,
+                                                stored=stored):
+                pending.add(existing.get((row[0], row[1])), digest, row)
             pending.flush()
+
+    def _contact_row(self, values, digest):
+        """(the values of CONTACT_FIELDS, problems)"""
+        ref, name, email, phone, role, preferred = self.CONTACT_CELLS(values)
+        customer_id, problems = self._customer_of(ref)
+        return [customer_id, name, email, phone, role, preferred, digest], problems
 
     # -- invoices ------------------------------------------------------------------
 
     INVOICE_FIELDS = ["customer", "kind", "number", "issue_date", "due_date",
                       "currency", "amount_excl_tax", "vat", "amount_total", "po_number",
                       "import_hash", "open_amount"]
+    INVOICE_CELLS = _cells("invoices", "number customer_ref issue_date due_date currency "
+                                       "amount_excl_tax vat amount_total disputed kind po_number")
 
     def _load_invoices(self, with_digest=False):
-        """number -> (id, customer id, open amount), or with_digest (id, customer id,
-        total, fingerprint), read without the ORM's per-value converters (a million
-        rows); amounts are converted when used."""
-        amounts = "amount_total, import_hash" if with_digest else "open_amount"
+        """number -> (id, customer id, open amount), and with_digest then (total,
+        fingerprint), read without the ORM's per-value converters (a million rows);
+        amounts are converted when used."""
+        amounts = "open_amount, amount_total, import_hash" if with_digest else "open_amount"
         sql = (f"SELECT number, id, customer_id, {amounts} "
                f"FROM {Invoice._meta.db_table} WHERE company_id = %s")
         invoices = {}
@@ -343,37 +362,51 @@ class _Run:
         return self.invoices
 
     def _import_invoices(self, source, schema, counts):
+        """The map of invoices the payments need is the one of the stored invoices, with
+        the new ones added as they are written (ids reserved), so it is not read again;
+        updated invoices have their open amount recomputed, so then it is."""
         existing = self._load_invoices(with_digest=True)
-        changed, disputed = [], []
-        pending = self._pending(Invoice, self.INVOICE_FIELDS, counts)
-        rows = self._clean_rows(source, schema, counts, self._unknown_customer,
+        stored_rows, changed, disputed = len(existing), [], []
+
+        def note_created(creates, updates, ids):
+            for pk, row in zip(ids, creates):
+                existing[row[2]] = (pk, row[0], row[8])
+
+        pending = self._pending(Invoice, self.INVOICE_FIELDS, counts, note_created)
+        rows = self._clean_rows(source, schema, counts, self._invoice_row,
                                 remember=self.file_invoices.add,
-                                stored=_stored_digest(existing, 3), build=self._invoice_row)
+                                stored=_stored_digest(existing, 4) if existing else None)
         for row, digest in rows:
             number, customer_id = row[2], row[0]
             known = existing.get(number)
-            pending.add(known and (known[0], known[3]), digest, row)
-            if known and known[3] != digest:
-                changed.append((known[0], customer_id, _decimal(known[2]), _decimal(row[8])))
-            if row[12] and (known is None or known[3] != digest):
+            pending.add(known and (known[0], known[4]), digest, row)
+            if known and known[4] != digest:
+                changed.append((known[0], customer_id, _decimal(known[3]), _decimal(row[8])))
+            if row[12] and (known is None or known[4] != digest):
                 disputed.append(number)
         pending.flush()
-        del existing
         if self.report.ok:
-            self.file_invoices.clear()  # all of them are in the map reloaded below
+            self.file_invoices.clear()  # all of them are in the map now
             self._after_invoice_updates(changed)
-            with timed("invoices: reload keys"):
-                self.invoices = self._load_invoices()
+            if changed:
+                del existing
+                with timed("invoices: reload keys"):
+                    self.invoices = self._load_invoices()
+            else:
+                self.invoices = _trimmed(existing) if stored_rows else existing
             self._open_disputes(disputed)
 
-    def _invoice_row(self, v, digest):
-        """The values of INVOICE_FIELDS, then whether the invoice is disputed."""
-        total = v["amount_total"]
-        ht = v["amount_excl_tax"] if v["amount_excl_tax"] is not None else total
-        vat = v["vat"] if v["vat"] is not None else str(_decimal(total) - _decimal(ht))
-        return [self._customer_id(v), v["kind"], v["number"],
-                v["issue_date"], v["due_date"], v["currency"], ht, vat, total,
-                v["po_number"], digest, total, v["disputed"]]
+    def _invoice_row(self, values, digest):
+        """(the values of INVOICE_FIELDS then whether the invoice is disputed, problems)"""
+        number, ref, issue, due, currency, ht, vat, total, disputed, kind, po = (
+            self.INVOICE_CELLS(values))
+        customer_id, problems = self._customer_of(ref)
+        if ht is None:
+            ht = total
+        if vat is None:
+            vat = str(_decimal(total) - _decimal(ht))
+        return [customer_id, kind, number, issue, due, currency, ht, vat, total, po, digest,
+                total, disputed], problems
 
     def _after_invoice_updates(self, changed):
         """An update rewrote the open amount: recompute it from the allocations; an
@@ -408,38 +441,41 @@ class _Run:
 
     PAYMENT_FIELDS = ["customer", "reference", "date", "currency", "amount",
                       "method", "import_hash", "unapplied_amount"]
-
-    def _check_payment(self, v):
-        problems = self._unknown_customer(v)
-        number = v["invoice_number"]
-        if number and not problems:
-            invoice = self._invoices().get(number)
-            if invoice is None and number in self.file_invoices:
-                return problems  # a row of this import's invoices file, itself rejected
-            if invoice is None:
-                problems.append(("invoice_number", _("unknown invoice number: %(number)s")
-                                 % {"number": number}))
-            elif invoice[1] != self._customer_id(v):
-                problems.append(("invoice_number", _("invoice %(number)s belongs to another "
-                                                     "customer") % {"number": number}))
-        return problems
+    PAYMENT_CELLS = _cells("payments", "payment_ref customer_ref invoice_number date amount "
+                                       "currency method")
 
     def _import_payments(self, source, schema, counts):
         existing = {ref: (pk, digest) for ref, pk, digest in Payment.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
         self.allocator.invoices = self._invoices()
         pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, self.allocator.allocate)
-        rows = self._clean_rows(source, schema, counts, self._check_payment,
-                                stored=_stored_digest(existing, 1), build=self._payment_row)
+        rows = self._clean_rows(source, schema, counts, self._payment_row,
+                                stored=_stored_digest(existing, 1) if existing else None)
         for row, digest in rows:
             pending.add(existing.get(row[1]), digest, row)
         pending.flush()
 
-    def _payment_row(self, v, digest):
-        """The values of PAYMENT_FIELDS, then the number of the invoice it pays."""
-        return [self._customer_id(v), v["payment_ref"], v["date"],
-                v["currency"], v["amount"], v["method"], digest, v["amount"],
-                v["invoice_number"]]
+    def _payment_row(self, values, digest):
+        """(the values of PAYMENT_FIELDS then the number of the invoice it pays, problems);
+        the unapplied amount is the allocator's to lower."""
+        ref, customer_ref, number, date, amount, currency, method = self.PAYMENT_CELLS(values)
+        customer_id, problems = self._customer_of(customer_ref)
+        if number and not problems:
+            problems = self._unknown_invoice(number, customer_id)
+        return [customer_id, ref, date, currency, amount, method, digest, amount,
+                number], problems
+
+    def _unknown_invoice(self, number, customer_id):
+        invoice = self._invoices().get(number)
+        if invoice is None and number in self.file_invoices:
+            return ()  # a row of this import's invoices file, itself rejected
+        if invoice is None:
+            return [("invoice_number", _("unknown invoice number: %(number)s")
+                     % {"number": number})]
+        if invoice[1] != customer_id:
+            return [("invoice_number", _("invoice %(number)s belongs to another customer")
+                     % {"number": number})]
+        return ()
 
     def record_completion(self, sources):
         summary = {entity: c.as_dict() for entity, c in self.report.counts.items()}
@@ -448,6 +484,14 @@ class _Run:
                         actor_label="" if self.actor else "import",
                         message=_("Import of %(files)s") % {"files": ", ".join(files.values())},
                         data={"files": files, "counts": summary})
+
+
+def _trimmed(invoices):
+    """The map of stored invoices read with their totals and fingerprints, cut in place
+    to (id, customer id, open amount)."""
+    for number, entry in invoices.items():
+        invoices[number] = entry[:3]
+    return invoices
 
 
 def _decimal(value):

@@ -104,10 +104,10 @@ class TableWriter:
                 copy.write_row(row)
 
     def update(self, rows_with_id):
-        """rows_with_id: (id, values...) tuples; updates only the writer's fields."""
-        end = len(self.fields) + 1
-        self._executemany(self.update_sql, [tuple(row[1:end]) + (row[0],)
-                                            for row in rows_with_id])
+        """rows_with_id: (id, row) pairs, each row starting with the values of the
+        writer's fields; updates only those."""
+        width = len(self.fields)
+        self._executemany(self.update_sql, [(*row[:width], pk) for pk, row in rows_with_id])
 
     def _executemany(self, sql, params):
         if not params:
@@ -125,12 +125,13 @@ class Pending:
     the rest of the file is only checked.
     """
 
-    def __init__(self, writer, counts, writable, after_flush=None):
+    def __init__(self, writer, counts, writable, prepare=None):
         self.writer = writer
         self.counts = counts
         self.writable = writable
-        # after_flush(creates, updates, ids of the creates) is told the new ids
-        self.after_flush = after_flush
+        # prepare(creates, updates as (id, row), ids of the creates) sees each batch
+        # before it is written, with the ids the new rows will have
+        self.prepare = prepare
         self.creates, self.updates = [], []
 
     def add(self, known, digest, row):
@@ -139,7 +140,7 @@ class Pending:
             self.creates.append(row)
             self.counts.created += 1
         elif known[1] != digest:
-            self.updates.append((known[0], *row))
+            self.updates.append((known[0], row))
             self.counts.updated += 1
         else:
             self.counts.unchanged += 1
@@ -149,11 +150,11 @@ class Pending:
 
     def flush(self):
         if self.writable():
-            ids = self.writer.reserve_ids(len(self.creates)) if self.after_flush else None
+            ids = self.writer.reserve_ids(len(self.creates)) if self.prepare else None
+            if self.prepare:
+                self.prepare(self.creates, self.updates, ids)
             self.writer.insert(self.creates, ids)
             self.writer.update(self.updates)
-            if self.after_flush:
-                self.after_flush(self.creates, self.updates, ids)
         self.creates, self.updates = [], []
 
 

@@ -36,11 +36,12 @@ def refresh_payments(payment_ids):
     _run_in_chunks(statement, payment_ids)
 
 
-def refresh_all_allocated(company_id):
-    """The same rules at once for every invoice and payment of the company that has an
-    allocation: one pass over the allocations, no index needed (a bulk import drops
-    them). Rows without allocations are not touched."""
-    inv, pay, alloc = Invoice._meta.db_table, Payment._meta.db_table, Allocation._meta.db_table
+def refresh_all_allocated_invoices(company_id):
+    """The same rules at once for every invoice and credit note of the company that has
+    an allocation: one pass over the allocations, no index needed (a bulk import drops
+    them). Invoices without allocations are not touched; payments neither (an import
+    writes them with their unapplied amounts)."""
+    inv, alloc = Invoice._meta.db_table, Allocation._meta.db_table
     greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
     remaining = "ROUND(amount_total - t.allocated, 2)"
     paid = f"{remaining} < {PAID_TOLERANCE}"
@@ -54,11 +55,6 @@ def refresh_all_allocated(company_id):
               FROM {alloc} WHERE {link} IS NOT NULL GROUP BY {link}) AS t
         WHERE {inv}.id = t.iid AND {inv}.kind = '{kind}' AND {inv}.company_id = %s"""
         for kind, link in (("invoice", "invoice_id"), ("credit_note", "credit_note_id"))]
-    statements.append(f"""
-        UPDATE {pay} SET unapplied_amount = {greatest}(ROUND(amount - t.applied, 2), 0)
-        FROM (SELECT payment_id AS pid, SUM(amount) AS applied FROM {alloc}
-              WHERE payment_id IS NOT NULL GROUP BY payment_id) AS t
-        WHERE {pay}.id = t.pid AND {pay}.company_id = %s""")
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, [company_id])
