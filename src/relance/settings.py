@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "relance.cases",
     "relance.dunning",
     "relance.delivery",
+    "relance.legal",
     "relance.imports",
     "relance.web",
     "django.contrib.admin",

@@ -137,8 +137,31 @@ def test_penalties_are_simple_interest_plus_forty_per_late_invoice(company, roux
         "indemnity": Decimal("80.00"), "total": Decimal("138.59"), "currency": "EUR"}
 
 
-def test_a_contractual_rate_replaces_the_provisional_statutory_one(company, roux):
-    company.contractual_rate = Decimal("15")
+def test_each_half_year_of_lateness_is_charged_at_its_own_statutory_rate(company, roux):
+    invoice(roux, "1000.00", D(2025, 6, 20))
+    context = context_for_customer(roux, step(company), TODAY)
+
+    # 21-30 June 2025, 10 days at 3.15 + 10: 1000 × 13.15 × 10 / 36500 = 3.60
+    # July-December 2025, 184 days at 2.15 + 10: 1000 × 12.15 × 184 / 36500 = 61.25
+    # 1 January-15 June 2026, 166 days at 2.15 + 10: 1000 × 12.15 × 166 / 36500 = 55.26
+    assert context["penalties"]["amount"] == Decimal("120.11")
+    assert context["penalties"]["rate"] == Decimal("12.15")   # today's half-year
+
+
+def test_a_consumer_or_a_customer_in_insolvency_proceedings_owes_no_indemnity(
+        company, roux):
+    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
+    action = action_for(roux, step(company), [late])
+    for flag in ("is_consumer", "insolvency_proceedings"):
+        setattr(action.customer, flag, True)
+        penalties = build_context(action, TODAY)["penalties"]
+        assert (penalties["amount"], penalties["indemnity"]) == (Decimal("9.99"),
+                                                                 Decimal("0.00"))
+        setattr(action.customer, flag, False)
+
+
+def test_a_contractual_rate_replaces_the_statutory_one(company, roux):
+    company.penalty_policy, company.contractual_rate = "contractual", Decimal("15")
     company.save()
     late = invoice(roux, "3650.00", TODAY - dt.timedelta(days=10))
     penalties = build_context(action_for(roux, step(company), [late]), TODAY)["penalties"]

@@ -8,24 +8,23 @@ action's `summary` says which invoices, the ledger says how much is still open.
 """
 import re
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
 from relance.dunning import loading, recipients
 from relance.dunning.models import Trigger
+from relance.legal import penalties as legal
+from relance.legal import rates as rate_tables
+from relance.legal.companies import policy_of
+from relance.legal.halfyears import HalfYear
 from relance.ledger.models import Invoice
 from relance.ledger.models.invoice import InvoiceKind
 
-CENT = Decimal("0.01")
-# PROVISIONAL until the French-law module (legal/) exists: the statutory rate (ECB
-# rate + 10 points, per half-year) is not computed yet. We take the contractual rate
-# when the company has one, else this figure (2.15 % + 10, first half of 2026).
-PROVISIONAL_STATUTORY_RATE = Decimal("12.15")
-# PROVISIONAL as well: the fixed recovery indemnity (article D441-5 of the Code de
-# commerce), 40 per late invoice, in the currency of the penalties.
-INDEMNITY_PER_INVOICE = Decimal("40.00")
+# The fixed recovery indemnity per late invoice (D441-5), in the penalties' currency;
+# letters count late invoices with it.
+INDEMNITY_PER_INVOICE = legal.INDEMNITY
 
 
 def build_context(action, today):
@@ -98,7 +97,7 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
         "totals": totals,
         "total": totals[0],
         "penalties": penalties(invoices + other_overdue, totals[0]["currency"],
-                               _rate(company)),
+                               policy_of(company), customer, rate_tables.load(), today),
         "payment": _payment(company, customer),
         "portal_url": "",  # the debtor portal is a later issue; templates test it
         "collector": _collector(customer.owner, company),
@@ -129,22 +128,28 @@ def creditor_reference(reference):
     return iso11649.format(f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}")
 
 
-def penalties(invoices, currency, rate):
-    """Simple interest, open amount × rate × days late / 36500, rounded per invoice to
-    the cent, plus the fixed indemnity per late invoice; on the invoices in `currency`."""
+def penalties(invoices, currency, policy, customer, rates, today):
+    """The late penalties on the invoices in `currency` as of `today` (`legal.penalty`
+    on each open amount, per half-year, rounded per period), and the fixed indemnity
+    per late invoice unless the customer is a consumer or in insolvency proceedings.
+    `rate` is the rate that applies in today's half-year."""
     late = [i for i in invoices if i["currency"] == currency and i["days_late"] > 0
             and i["open_amount"] > 0]
-    amount = sum(((i["open_amount"] * rate * i["days_late"] / 36500)
-                  .quantize(CENT, ROUND_HALF_UP) for i in late), Decimal("0.00"))
-    indemnity = INDEMNITY_PER_INVOICE * len(late)
-    return {"rate": rate, "amount": amount, "indemnity": indemnity,
+    amount, indemnity = Decimal("0.00"), Decimal("0.00")
+    for line in late:
+        result = legal.penalty(line["open_amount"], line["due_date"], today, rates,
+                               policy=policy)
+        amount += result.amount
+        indemnity += legal.indemnity(result.late, consumer=customer.is_consumer,
+                                     insolvent=customer.insolvency_proceedings)
+    return {"rate": _rate(policy, rates, today), "amount": amount, "indemnity": indemnity,
             "total": amount + indemnity, "currency": currency}
 
 
-def _rate(company):
-    if company.contractual_rate is not None:
-        return company.contractual_rate
-    return PROVISIONAL_STATUTORY_RATE
+def _rate(policy, rates, today):
+    if policy.contractual_rate is not None:
+        return policy.contractual_rate
+    return legal.statutory_rate(HalfYear.of(today), rates)
 
 
 def _invoices(summary):

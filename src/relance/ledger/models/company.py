@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger import validators
@@ -40,3 +42,12 @@ class Company(Address, LegalIdentity):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # legal reads ledger models, so it is imported here, not at the top.
+        from relance.legal import rates
+        from relance.legal.companies import company_rate_problem
+
+        problem = company_rate_problem(self, timezone.localdate(), rates.load())
+        if problem:
+            raise ValidationError({"contractual_rate": problem})

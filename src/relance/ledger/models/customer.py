@@ -29,6 +29,11 @@ class Customer(Address, LegalIdentity):
                                  verbose_name=_("dunning scenario"),
                                  help_text=_("empty: the segment's scenario, else the "
                                              "company default"))
+    # Neither owes the 40 EUR recovery indemnity (D441-5): a consumer is not a
+    # professional debtor, and insolvency proceedings block the payment of debts.
+    is_consumer = models.BooleanField(_("consumer"), default=False)
+    insolvency_proceedings = models.BooleanField(_("in insolvency proceedings"),
+                                                 default=False)
     hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
     hold_until = models.DateField(_("on hold until"), null=True, blank=True)
     import_hash = models.BigIntegerField(null=True, editable=False)
