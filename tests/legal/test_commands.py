@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from relance.ledger.models import Company
 from relance.legal import rates
 from relance.legal.models import RateTable
-from relance.ledger.models import Company
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +106,8 @@ def test_a_half_year_without_a_rate_is_a_warning_in_the_output():
     result = penalty("--amount", "1000", "--due", "2026-06-20", "--paid", "2026-07-20")
 
     assert result["penalty"] == "9.99"
-    assert result["warnings"] == ["no ECB rate for 2026-H2: the rate of 2026-H1 (2.15 %) "
-                                  "was used"]
+    assert result["warnings"] == [("no ECB rate for 2026-H2: the rate of 2026-H1 (2.15 %) "
+                                   "was used")]
 
 
 @pytest.mark.parametrize("args, named", [

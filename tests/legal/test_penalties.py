@@ -205,8 +205,8 @@ def test_a_missing_ecb_rate_takes_the_last_known_one_and_says_so():
     # 21-30 June: 1000 × 12.15 × 10 / 36500 = 3.329 -> 3.33
     # 1-20 July:  1000 × 12.15 × 20 / 36500 = 6.658 -> 6.66
     assert result.amount == Decimal("9.99")
-    assert result.warnings == ("no ECB rate for 2026-H2: the rate of 2026-H1 (2.15 %) "
-                               "was used",)
+    assert result.warnings == (("no ECB rate for 2026-H2: the rate of 2026-H1 (2.15 %) "
+                                "was used"),)
 
 
 def test_a_half_year_before_every_known_rate_takes_the_earliest_one():

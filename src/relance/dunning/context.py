@@ -15,12 +15,12 @@ from stdnum.iso7064 import mod_97_10
 
 from relance.dunning import loading, recipients
 from relance.dunning.models import Trigger
+from relance.ledger.models import Invoice
+from relance.ledger.models.invoice import InvoiceKind
 from relance.legal import penalties as legal
 from relance.legal import rates as rate_tables
 from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
-from relance.ledger.models import Invoice
-from relance.ledger.models.invoice import InvoiceKind
 
 # The fixed recovery indemnity per late invoice (D441-5), in the penalties' currency;
 # letters count late invoices with it.

@@ -1,9 +1,9 @@
 """A creditor company's late-penalty policy, as the computation and the forms read it."""
 from django.utils.translation import gettext as _
 
+from relance.ledger.models.company import PenaltyPolicy
 from relance.legal.halfyears import HalfYear
 from relance.legal.penalties import STATUTORY, contractual, contractual_rate_problem
-from relance.ledger.models.company import PenaltyPolicy
 
 
 def policy_of(company):
