@@ -143,6 +143,16 @@ def test_a_formal_notice_in_french_claims_principal_penalties_and_indemnities(ro
     assert "Malgré nos relances, les factures ci-dessous restent impayées." in text
 
 
+def test_a_formal_notice_to_a_consumer_claims_no_fixed_indemnity(roux, late):
+    roux.is_consumer = True
+    roux.save()
+    context = context_for(roux, late, "formal_notice")
+    text = text_of(letter_pdf(context, "Mise en demeure de payer", BODY_FR, "fr"))
+    assert context["penalties"]["indemnity"] == Decimal("0.00")
+    assert "MISE EN DEMEURE" in text and "au taux annuel" in text
+    assert "Indemnités forfaitaires" not in text
+
+
 def test_the_english_formal_notice_says_formal_notice(roux, late):
     context = context_for(roux, late, "formal_notice")
     text = text_of(letter_pdf(context, "Formal notice to pay", "Dear Sir or Madam,", "en"))
