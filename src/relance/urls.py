@@ -11,5 +11,6 @@ urlpatterns = [
     path("dunning/", include("relance.dunning.urls")),
     path("delivery/", include("relance.delivery.urls")),
     path("outbox/", include("relance.delivery.urls_outbox")),
+    path("legal/", include("relance.legal.urls")),
     path("", include("relance.web.urls")),
 ]

@@ -114,6 +114,7 @@ class Statement:
     lines: tuple
     totals: dict = field(default_factory=dict)    # currency -> Totals
     warnings: tuple = ()
+    policy: object = None                          # penalties.Policy
 
     def totals_in(self, currency):
         return self.totals.get(currency) or Totals(currency)
@@ -138,7 +139,7 @@ def statement(invoices, payments, as_of, rates, *, policy, consumer, insolvent,
         if line and (line.open > 0 or (include_paid_late and line.penalty.late)):
             lines.append(line)
     warnings = tuple(dict.fromkeys(w for line in lines for w in line.penalty.warnings))
-    return Statement(as_of, tuple(lines), _totals(lines), warnings)
+    return Statement(as_of, tuple(lines), _totals(lines), warnings, policy)
 
 
 def _line(invoice, received, as_of, rates, policy, consumer, insolvent):
