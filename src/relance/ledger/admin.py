@@ -1,11 +1,35 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
+from relance.ledger.models import (
+    Allocation,
+    Company,
+    Contact,
+    Customer,
+    Event,
+    Invoice,
+    Payment,
+)
+from relance.legal.checks import missing_mentions
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ("name", "siren", "vat_number", "iban")
+    readonly_fields = ("mentions_missing",)
+
+    @admin.display(description=gettext_lazy("mentions missing from the terms of sale"))
+    def mentions_missing(self, company):
+        """A warning, not a refusal: the terms of sale may be written elsewhere first."""
+        missing = missing_mentions(company.terms_of_sale)
+        if not missing:
+            return _("none: the terms of sale carry the mandatory mentions (L441-9)")
+        items = format_html_join("", "<li>{}</li>", ((m.label,) for m in missing))
+        return format_html('<div class="mentions-missing"><strong>{}</strong><ul>{}</ul></div>',
+                           _("The terms of sale must mention (Code de commerce L441-9):"),
+                           items)
 
 
 class ContactInline(admin.TabularInline):
@@ -15,8 +39,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("reference", "name", "country", "segment", "owner")
-    list_filter = ("segment", "country", "language")
+    list_display = ("reference", "name", "country", "segment", "payment_terms", "owner")
+    list_filter = ("segment", "country", "language", "road_transport")
     search_fields = ("reference", "name", "siren")
     raw_id_fields = ("owner", "sales_rep")
     inlines = [ContactInline]

@@ -34,6 +34,11 @@ class Company(Address, LegalIdentity):
     dunning_tolerance = models.DecimalField(
         _("dunning tolerance"), max_digits=8, decimal_places=2, default=1,
         help_text=_("an invoice whose open amount is below this is treated as paid"))
+    # Checked for the mentions L441-9 requires (legal.checks.missing_mentions).
+    terms_of_sale = models.TextField(
+        _("terms of sale"), blank=True,
+        help_text=_("the late-penalty rate, the 40 EUR fixed indemnity for recovery costs "
+                    "and the early-payment discount terms must appear in them"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

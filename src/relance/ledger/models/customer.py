@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,12 @@ class Customer(Address, LegalIdentity):
     segment = models.CharField(_("segment"), max_length=50, blank=True, db_index=True)
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"),
                                                           null=True, blank=True)
+    payment_terms = models.CharField(
+        _("payment terms"), max_length=20, blank=True,
+        help_text=_("net:N, eom45:A, eom45:B or eom:N; empty: net terms of the days above"))
+    # Road transport terms may not exceed 30 days from the invoice date (L441-11).
+    road_transport = models.BooleanField(_("road transport"), default=False,
+                                         help_text=_("payment terms of 30 days at most"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="owned_customers",
                               verbose_name=_("collector"))
@@ -54,6 +61,22 @@ class Customer(Address, LegalIdentity):
 
     def is_on_hold(self, on_date):
         return bool(self.hold_reason) and (self.hold_until is None or self.hold_until >= on_date)
+
+    @property
+    def terms(self):
+        """The customer's payment terms as TERMS text, or "" when it has none."""
+        if self.payment_terms:
+            return self.payment_terms
+        return f"net:{self.payment_terms_days}" if self.payment_terms_days is not None else ""
+
+    def clean(self):
+        # legal reads ledger models, so it is imported here, not at the top.
+        from relance.legal.checks import customer_terms_problem
+
+        problem = customer_terms_problem(self.terms, road_transport=self.road_transport)
+        if problem:
+            field = "payment_terms" if self.payment_terms else "payment_terms_days"
+            raise ValidationError({field: problem})
 
 
 class ContactRole(models.TextChoices):

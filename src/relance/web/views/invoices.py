@@ -7,6 +7,8 @@ from relance.cases.models import Dispute, DisputeStatus
 from relance.dunning import actions as dunning_actions
 from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
+from relance.legal import limitation
+from relance.legal.checks import invoice_term_problem
 from relance.web.forms import InvoiceFilterForm
 from relance.web.forms_cases import DisputeForm, HoldForm, ResolveDisputeForm
 from relance.web.keyset import keyset_page
@@ -90,6 +92,21 @@ def render_invoice(request, invoice, **submitted):
         "may_dispute": may_dispute(request.user, invoice.customer),
         "dispute_form": DisputeForm(), "resolve_form": ResolveDisputeForm(),
         "hold_form": HoldForm(today=today),
+        **_legal_warnings(invoice, today),
     }
     context.update(submitted)
     return render(request, "web/invoice.html", context)
+
+
+def _legal_warnings(invoice, today):
+    """Terms beyond the legal maximum, and a limitation date near or passed: warnings
+    only, the invoice stays what it is."""
+    if invoice.is_credit_note:
+        return {}
+    warnings = {"term_problem": invoice_term_problem(
+        invoice.issue_date, invoice.due_date, road_transport=invoice.customer.road_transport)}
+    if invoice.status == InvoiceStatus.OPEN:
+        found = limitation.of_invoice(invoice)
+        if found.days_left(today) <= limitation.WITHIN_DAYS:
+            warnings["limitation"] = found
+    return warnings

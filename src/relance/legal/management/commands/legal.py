@@ -6,6 +6,7 @@
     relance legal due-date --issued YYYY-MM-DD --terms TERMS [--road-transport]
     relance legal rates list [--json]
     relance legal rates set ecb|legal YYYY-H1|H2 RATE [--source TEXT]
+    relance legal limitation [--within DAYS] [--on YYYY-MM-DD] [--company ID] [--json]
 """
 import argparse
 import datetime as dt
@@ -13,9 +14,12 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
+from relance.ledger.companies import default_company, get_company
+from relance.legal import limitation as limitations
 from relance.legal import rates as rate_tables
 from relance.legal import terms as payment_terms
 from relance.legal.models import RateTable
@@ -94,6 +98,16 @@ class Command(BaseCommand):
         put.add_argument("half_year", metavar="YYYY-H1|H2")
         put.add_argument("rate", type=rate, metavar="RATE")
         put.add_argument("--source", default="relance legal rates set")
+        self._limitation_arguments(sub.add_parser(
+            "limitation", help="open invoices whose five-year limitation is near or passed"))
+
+    def _limitation_arguments(self, parser):
+        parser.add_argument("--within", type=int, default=limitations.WITHIN_DAYS,
+                            metavar="DAYS", help="limitation dates up to DAYS days ahead")
+        parser.add_argument("--on", type=iso_date, dest="today", help="count from this "
+                            "date (default: today)")
+        parser.add_argument("--company", type=int, help="company id (default: the only one)")
+        parser.add_argument("--json", action="store_true", dest="as_json")
 
     def _penalty_arguments(self, parser):
         parser.add_argument("--amount", type=amount, required=True,
@@ -113,7 +127,7 @@ class Command(BaseCommand):
 
     def handle(self, what, **options):
         handler = {"penalty": self.penalty, "due-date": self.due_date,
-                   "rates": self.rates}[what]
+                   "rates": self.rates, "limitation": self.limitation}[what]
         handler(**options)
 
     def penalty(self, amount, due, paid, rate, partial, consumer, insolvent, **options):
@@ -176,4 +190,27 @@ class Command(BaseCommand):
         for r in rows:
             table.add_row(r.kind, f"{r.year}-H{r.half}", percent(r.rate), r.source,
                           f"{r.updated_at:%Y-%m-%d %H:%M}")
+        Console(file=self.stdout, width=120).print(table)
+
+    def limitation(self, within, today, company, as_json, **options):
+        if within < 0:
+            raise CommandError(f"--within {within}: a number of days, 0 or more")
+        today = today or timezone.localdate()
+        company = get_company(company) if company else default_company()
+        found = limitations.approaching(company, today, within)
+        rows = [{"invoice": f.invoice.number, "customer": f.invoice.customer.reference,
+                 "due_date": f.invoice.due_date.isoformat(),
+                 "last_payment": f.last_interruption and f.last_interruption.isoformat(),
+                 "limitation_date": f.date.isoformat(), "days_left": f.days_left(today),
+                 "passed": f.passed(today), "open_amount": f"{f.invoice.open_amount:.2f}",
+                 "currency": f.invoice.currency} for f in found]
+        if as_json:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False))
+            return
+        table = Table("invoice", "customer", "due", "last payment", "limitation", "days left",
+                      "open amount")
+        for r in rows:
+            table.add_row(r["invoice"], r["customer"], r["due_date"], r["last_payment"] or "",
+                          r["limitation_date"], str(r["days_left"]),
+                          f"{r['open_amount']} {r['currency']}")
         Console(file=self.stdout, width=120).print(table)
