@@ -16,6 +16,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from relance.dunning.context import context_for_customer
+from relance.dunning.models import Step
 from relance.ledger.models import Allocation, Payment
 from tests.dunning.world import creditor, customer, invoice, team
 
@@ -139,3 +141,14 @@ def test_without_a_date_the_statement_is_todays(client, world):
                    reverse("legal:statement", args=[world["lenoir"].pk]))
     assert response.status_code == 200
     assert "F-2025-001" in response.content.decode()
+
+
+def test_a_reminder_carries_the_claim_in_its_currency(world):
+    lenoir = world["lenoir"]
+    step = Step.objects.filter(scenario__company=lenoir.company, scenario__is_default=True,
+                               tone="courteous").order_by("position").first()
+    context = context_for_customer(lenoir, step, D(2025, 7, 15))
+    assert context["claim"] == {
+        "currency": "EUR", "principal": Decimal("1000.00"), "payments": Decimal("400.00"),
+        "open": Decimal("600.00"), "penalties": Decimal("8.53"),
+        "indemnities": Decimal("80.00"), "total": Decimal("688.53")}

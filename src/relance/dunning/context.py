@@ -19,6 +19,7 @@ from relance.ledger.models import Invoice
 from relance.ledger.models.invoice import InvoiceKind
 from relance.legal import penalties as legal
 from relance.legal import rates as rate_tables
+from relance.legal.claims import customer_statement
 from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
 
@@ -86,6 +87,7 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
     invoices = [_invoice(i, today) for i in concerned]
     other_overdue = [_invoice(i, today) for i in others]
     totals = _totals(invoices + other_overdue, currency)
+    rates = rate_tables.load()
     return {
         "company": _company(company),
         "customer": {"name": customer.name, "reference": customer.reference,
@@ -97,7 +99,8 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
         "totals": totals,
         "total": totals[0],
         "penalties": penalties(invoices + other_overdue, totals[0]["currency"],
-                               policy_of(company), customer, rate_tables.load(), today),
+                               policy_of(company), customer, rates, today),
+        "claim": claim(customer, totals[0]["currency"], rates, today),
         "payment": _payment(company, customer),
         "portal_url": "",  # the debtor portal is a later issue; templates test it
         "collector": _collector(customer.owner, company),
@@ -144,6 +147,13 @@ def penalties(invoices, currency, policy, customer, rates, today):
                                      insolvent=customer.insolvency_proceedings)
     return {"rate": _rate(policy, rates, today), "amount": amount, "indemnity": indemnity,
             "total": amount + indemnity, "currency": currency}
+
+
+def claim(customer, currency, rates, today):
+    """The totals in `currency` of the customer's statement of claim on `today`
+    (`legal.claims`): every open invoice, not only the reminder's; two queries."""
+    totals = customer_statement(customer, today, rates=rates).totals_in(currency)
+    return totals.as_dict()
 
 
 def _rate(policy, rates, today):

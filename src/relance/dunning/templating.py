@@ -27,6 +27,14 @@ The context (docs/templates.md has the same table, with examples):
                                                           due so far on the same
                                                           invoices as totals;
                                                           total = amount + indemnity
+    claim          {currency, principal, payments, open,  the statement of claim's
+                    penalties, indemnities, total}        totals in the reminder's
+                                                          currency: every open invoice
+                                                          of the customer, payments
+                                                          received, penalties with
+                                                          the partial payments;
+                                                          total = open + penalties +
+                                                          indemnities (docs/legal.md)
     payment        {iban, bic, reference,                 reference: the ISO 11649
                     plain_reference}                      creditor reference (RF..)
                                                           made from the customer
@@ -96,6 +104,11 @@ VARIABLES = (
         "late-payment penalties: annual rate (percent) and amount due so far")),
     ("penalties.indemnity, penalties.total, penalties.currency", gettext_lazy(
         "fixed recovery indemnities (40 per late invoice) and penalties + indemnities")),
+    ("claim.principal, claim.payments, claim.open", gettext_lazy(
+        "the statement of claim in the reminder's currency: every open invoice's "
+        "principal, the payments received on them, what remains open")),
+    ("claim.penalties, claim.indemnities, claim.total, claim.currency", gettext_lazy(
+        "the statement of claim's penalties, 40 EUR indemnities and total claimed")),
     ("payment.iban, payment.bic", gettext_lazy("your bank details")),
     ("payment.reference", gettext_lazy(
         "the structured creditor reference (RF...) to quote on the transfer")),
@@ -392,6 +405,7 @@ def sample_context(language: str) -> dict:
         "totals": totals,
         "total": totals[0],
         "penalties": _sample_penalties(claimed),
+        "claim": _sample_claim(claimed),
         "payment": {"iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
                     "reference": "RF28 C004 2", "plain_reference": "C-0042"},
         "portal_url": "https://relance.example/p/7f3kq2",
@@ -421,3 +435,13 @@ def _sample_penalties(invoices):
     indemnity = INDEMNITY * len(invoices)
     return {"rate": SAMPLE_RATE, "amount": amount, "indemnity": indemnity,
             "total": amount + indemnity, "currency": "EUR"}
+
+
+def _sample_claim(invoices):
+    """The statement of claim's totals on the same invoices."""
+    penalties = _sample_penalties(invoices)
+    principal = sum(i["amount"] for i in invoices)
+    open_ = sum(i["open_amount"] for i in invoices)
+    return {"currency": "EUR", "principal": principal, "payments": principal - open_,
+            "open": open_, "penalties": penalties["amount"],
+            "indemnities": penalties["indemnity"], "total": open_ + penalties["total"]}
