@@ -18,6 +18,7 @@ path would refuse; tests/imports/test_fastpath.py checks both on generated rows.
 """
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Optional
@@ -85,8 +86,9 @@ DATE = Shape("[0-9]{4}-[0-9]{2}-[0-9]{2}", _date)
 AMOUNT = Shape(rf"[0-9]{{1,{MAX_AMOUNT_DIGITS}}}\.[0-9]{{2}}", Decimal)
 POSITIVE_AMOUNT = Shape(AMOUNT.pattern, _positive)
 FLAG = Shape("[01]", "1".__eq__)
-COUNTRY = Shape("[A-Z]{2}")
-CURRENCY = Shape("[A-Z]{3}")
+# Codes repeat on every row: one shared string each, which pickle sends once per batch.
+COUNTRY = Shape("[A-Z]{2}", sys.intern)
+CURRENCY = Shape("[A-Z]{3}", sys.intern)
 LANGUAGE = Shape("fr|en")
 DAYS = Shape("[0-9]{1,3}", _at_most_365)
 EMAIL = Shape(rf"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:{_LABEL}\.)+[a-z]{{2,63}}", _email)

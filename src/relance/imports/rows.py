@@ -12,7 +12,7 @@ travel between processes quickly and are written as they are.
 import datetime as dt
 from decimal import Decimal
 
-from relance.imports.fastpath import SEPARATOR
+from relance.imports.fastpath import MAX_CACHED_DATES, SEPARATOR
 from relance.imports.writer import text_hash
 
 PROGRESS_EVERY = 10_000
@@ -22,7 +22,8 @@ def read(source, schema, progress=lambda done: None, stored=None):
     """Yield a record for each data row of the source, a plain tuple (they are pickled
     by the million): (line, natural key or None when a part of it is blank, fingerprint
     of the cells, line where the key first appeared when this row repeats it or 0,
-    plain values in field order or None, problems as (field name, message) pairs).
+    plain values in field order or None, problems as (field name, message) pairs, an
+    empty tuple when there are none).
 
     `stored(key)`, the fingerprint of the row as last imported, when given: a row
     whose cells have not changed since is not read again (values None, no problems)."""
@@ -34,19 +35,19 @@ def read(source, schema, progress=lambda done: None, stored=None):
         joined = SEPARATOR.join(cells)
         key = key_of(cells)
         if key in seen:
-            yield line, key, text_hash(joined), seen[key], None, []
+            yield line, key, text_hash(joined), seen[key], None, ()
             continue
         if key:
             seen[key] = line
         digest = text_hash(joined)
         if stored and key and stored(key) == digest:
-            yield line, key, digest, 0, None, []
+            yield line, key, digest, 0, None, ()
             continue
         values, problems = schema.clean(cells, joined)
         if not problems and schema.check:
             problems = schema.check(values)
         plain = None if problems else tuple(map(_plain, values.values()))
-        yield line, key, digest, 0, plain, problems
+        yield line, key, digest, 0, plain, problems or ()
 
 
 def natural_key(schema):
@@ -64,7 +65,26 @@ def natural_key(schema):
 
 
 def _plain(value):
-    if isinstance(value, (Decimal, dt.date)) or (isinstance(value, str)
-                                                 and type(value) is not str):
-        return str(value)  # str(Decimal), date.isoformat(), a TextChoices member's value
+    kind = type(value)
+    if kind is str or value is None or kind is bool or kind is int:
+        return value
+    if kind is dt.date:
+        return _iso_date(value)
+    if kind is Decimal or isinstance(value, str):
+        return str(value)  # str(Decimal), a TextChoices member's value
     return value
+
+
+_iso_dates = {}
+
+
+def _iso_date(date):
+    """One string per date, not one per cell: pickle then sends each date once per
+    batch, and the importer makes one object of it instead of a thousand."""
+    try:
+        return _iso_dates[date]
+    except KeyError:
+        if len(_iso_dates) >= MAX_CACHED_DATES:
+            _iso_dates.clear()
+        text = _iso_dates[date] = date.isoformat()
+        return text
