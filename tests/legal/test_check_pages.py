@@ -1,6 +1,7 @@
 """Where the law's checks show: the invoice's page warns of terms beyond the legal
 maximum and of a limitation date near or passed, `relance legal limitation` lists the
-invoices near their limitation date, and the admin names the mentions the terms of sale
+invoices near their limitation date, imports count the invoices due after the legal
+maximum (and import them), and the admin names the mentions the terms of sale
 lack and refuses unlawful customer terms.
 
 The world: Claire manages credit at a creditor whose customer Lent SARL was given 105
@@ -14,10 +15,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from relance.ledger.models import Allocation, Customer, Payment
+from relance.ledger.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
+from relance.legal import import_checks
 from relance.legal.limitation import years_after
 from tests.dunning.world import creditor, customer, invoice, team
 
@@ -192,3 +195,50 @@ def test_the_customer_admin_edits_terms_and_refuses_unlawful_ones(admin_client, 
     slow.payment_terms, slow.payment_terms_days, slow.road_transport = "", 45, True
     with pytest.raises(Exception, match="road transport"):
         slow.full_clean()
+
+
+# The import's result ------------------------------------------------------------------
+
+INVOICES_CSV = (
+    "number,customer_ref,issue_date,due_date,currency,amount_excl_tax,vat,amount_total,"
+    "disputed\n"
+    "I-OK,LENT,2026-09-01,2026-10-31,EUR,100.00,20.00,120.00,0\n"
+    "I-LONG,LENT,2026-09-01,2026-12-15,EUR,100.00,20.00,120.00,0\n"
+    "I-HAUL,ROUTIER,2026-09-01,2026-10-15,EUR,100.00,20.00,120.00,0\n")
+
+
+def test_the_ledger_count_flags_each_invoice_due_after_its_maximum(world):
+    assert import_checks.terms_beyond_maximum(world["company"]) == 2   # too long, haulage
+    world["too_long"].status = InvoiceStatus.CANCELLED
+    world["too_long"].save()
+    assert import_checks.terms_beyond_maximum(world["company"]) == 1
+
+
+def test_the_web_import_counts_invoices_beyond_the_maximum_without_rejecting_them(world):
+    Invoice.objects.all().delete()
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world["claire"])
+    upload = io.BytesIO(INVOICES_CSV.encode())
+    upload.name = "invoices.csv"
+    response = client.post(reverse("imports:upload"), {"entity": "invoices",
+                                                       "source": "ERP", "file": upload})
+    url = response["Location"]
+    form = client.get(url).context["form"]
+    html = client.post(url, {n: form.initial.get(n, "") for n in form.fields}
+                       ).content.decode()
+    assert "The file was imported." in html
+    assert ("2 invoices have terms beyond the legal maximum (60 days from the invoice date "
+            "or 45 days end of month; 30 days in road transport)") in html
+    assert Invoice.objects.filter(number__startswith="I-").count() == 3
+
+
+def test_the_command_line_import_warns_on_standard_error_and_keeps_its_json(tmp_path,
+                                                                           world):
+    Invoice.objects.all().delete()
+    (tmp_path / "invoices.csv").write_text(INVOICES_CSV.replace("I-HAUL,ROUTIER", "I-HAUL,LENT"))
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command("import", "ledger", str(tmp_path), "--json", stdout=out, stderr=err)
+    assert json.loads(out.getvalue()) == {
+        "invoices": {"created": 3, "updated": 0, "unchanged": 0, "rejected": 0}}
+    assert err.getvalue().startswith("1 invoice has terms beyond the legal maximum")

@@ -26,6 +26,7 @@ from relance.imports.models import ImportRun, ImportSource
 from relance.imports.readers import FileRejected, Problem, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
+from relance.legal import import_checks
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,16 @@ def _import(request, company, token, pending, mapping):
         committed=report.committed, counts=counts.as_dict() if counts else {},
         problem_count=report.problem_count)
     context = {"section": "imports", "run": run, "report": report,
-               "hidden_problems": report.problem_count - len(report.problems)}
+               "hidden_problems": report.problem_count - len(report.problems),
+               "terms_warning": _terms_warning(company, run)}
     return render(request, "imports/result.html", context)
+
+
+def _terms_warning(company, run):
+    """Invoices due after the legal maximum are imported all the same, and counted."""
+    if not run.committed or run.entity != "invoices":
+        return ""
+    return import_checks.terms_warning(import_checks.terms_beyond_maximum(company))
 
 
 def _run_pipeline(request, company, pending, mapping):

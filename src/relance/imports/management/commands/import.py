@@ -16,6 +16,7 @@ from relance.imports import schema as schemas
 from relance.imports.ledger import import_sources
 from relance.imports.readers import CsvSource, FileRejected
 from relance.ledger.companies import default_company, get_company
+from relance.legal import import_checks
 
 PROGRESS_FROM_LINES = 20_000
 
@@ -42,6 +43,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict()))
         else:
             console.print(_counts_table(report))
+        if report.committed and "invoices" in sources:
+            # A warning on standard error: the JSON on standard output keeps its shape.
+            warning = import_checks.terms_warning(import_checks.terms_beyond_maximum(company))
+            if warning:
+                self.stderr.write(warning)
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(str(problem))
