@@ -142,7 +142,8 @@ class _Allocator:
         """Write the allocations of a batch of payment rows (PAYMENT_FIELDS, then the
         invoice number) and set each row's unapplied amount: a changed payment's old
         allocations are all removed, so what it allocates now is all it allocates."""
-        self._drop([pk for pk, _row in updates])
+        if updates:
+            self._drop([pk for pk, _row in updates])
         allocations = []
         for payment_id, row in [*updates, *zip(created_ids, creates)]:
             number = row[8]
@@ -495,9 +496,12 @@ def _trimmed(invoices):
 
 
 def _decimal(value):
-    """SQLite hands numeric columns back as float or int, rows for SQLite hold text;
-    PostgreSQL has Decimal."""
-    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(TOLERANCE)
+    """SQLite hands numeric columns back as float or int, PostgreSQL as Decimal; rows
+    hold text, with two decimals already (imports/parsing.py)."""
+    kind = type(value)
+    if kind is str:
+        return Decimal(value)
+    return value if kind is Decimal else Decimal(str(value)).quantize(TOLERANCE)
 
 
 def _stored_digest(existing, index, to_key=None):
