@@ -7,8 +7,6 @@ from django.db import connection
 
 from relance.imports.writer import TableWriter
 
-ROWS_BATCH = 20_000   # rows per executemany
-
 
 @contextmanager
 def wide_sqlite_cache(kib):
@@ -33,12 +31,17 @@ def wide_sqlite_cache(kib):
 def paused_gc():
     """Pause Python's cyclic garbage collector: a job that builds a few hundred
     thousand small objects triggers collections that scan all of them again and again,
-    and none of them form cycles."""
+    and none of them form cycles. When the job ends, the objects still alive go
+    straight to the oldest generation (freeze, then unfreeze): otherwise the first
+    allocation after the collector is back scans them all (a second after a first
+    dunning run)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -76,32 +79,3 @@ def insert_select(model, values, source, params=()):
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {writer.table} ({names}) SELECT {expressions} {source}",
                        [*writer.defaults, *params])
-
-
-def insert_rows(model, fields, rows, constants):
-    """Insert `rows` (values of `fields`, in that order) with `constants` (field name ->
-    value, the same for every row); other fields get their defaults, as with
-    TableWriter.
-
-    On SQLite, binding each value of each row is most of the cost of a large insert,
-    so the constants and defaults are written into the statement as literals and only
-    the columns that vary are bound. PostgreSQL copies the full rows (TableWriter)."""
-    if not rows:
-        return
-    if connection.vendor != "sqlite":
-        values = tuple(constants.values())
-        TableWriter(model, [*fields, *constants]).insert([(*row, *values) for row in rows])
-        return
-    writer = TableWriter(model, [*fields, *constants])
-    by_name = {f.name: f for f in model._meta.concrete_fields}
-    rest = [f.column for f in model._meta.concrete_fields
-            if not f.primary_key and f.name not in fields and f.name not in constants]
-    columns = [by_name[name].column for name in [*fields, *constants]] + rest
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    quote = connection.schema_editor().quote_value    # not entered: no schema change
-    literals = [quote(v).replace("%", "%%") for v in [*constants.values(), *writer.defaults]]
-    marks = ", ".join(["%s"] * len(fields) + literals)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_BATCH):
-            cursor.executemany(f"INSERT INTO {writer.table} ({names}) VALUES ({marks})",
-                               rows[start:start + ROWS_BATCH])

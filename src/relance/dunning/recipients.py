@@ -1,13 +1,12 @@
 """Who receives an action: contact roles in order of preference, with fallback."""
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EMAIL = "email"
 CALL = "call"
 LETTER = "letter"
 
 
-@dataclass(frozen=True, slots=True)
-class ContactCard:
+class ContactCard(NamedTuple):   # a tuple: a run reads every contact of the company
     id: int
     role: str
     email: str

@@ -28,9 +28,7 @@ from relance.dunning.recipients import route
 from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
-from relance.batch import (
-    insert_rows, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
-)
+from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"
@@ -223,15 +221,17 @@ def drafts_for(company, dated_actions, numbers):
     """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
              .select_related("scenario")}
-    roles = {sid: step.roles for sid, step in steps.items()}
+    roles = {sid: tuple(step.roles) for sid, step in steps.items()}
     contacts = loading.contacts_of({a.customer_id for _, a in dated_actions}, company)
-    drafts = []
+    drafts, routes = [], {}   # one route per customer, recipient roles and channel
     for day, planned in dated_actions:
         step = steps[planned.step.id]
-        channel, contact = route(contacts.get(planned.customer_id, ()), roles[step.id],
-                                 step.channel)
-        drafts.append(ActionDraft(planned, step, channel, contact and contact.id, numbers,
-                                  day))
+        key = (planned.customer_id, roles[step.id], step.channel)
+        if key not in routes:
+            channel, contact = route(contacts.get(planned.customer_id, ()), roles[step.id],
+                                     step.channel)
+            routes[key] = (channel, contact and contact.id)
+        drafts.append(ActionDraft(planned, step, *routes[key], numbers, day))
     return drafts
 
 
@@ -287,10 +287,10 @@ def _insert_actions(company, run, drafts, day):
              d.step.tone, d.status, d.contact_id, d.step.copy_sales_rep,
              str(d.planned.amount), str(d.planned.overdue_total), d.summary_json(lines))
             for pk, d in zip(ids, drafts)]
-    insert_rows(Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
+    TableWriter(Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
                          "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
-                rows, {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
-                       "planned_on": day.isoformat()})
+                {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
+                 "planned_on": day.isoformat()}).insert(rows)
     return {d.key: pk for pk, d in zip(ids, drafts)}
 
 
@@ -300,10 +300,13 @@ def _insert_lines(drafts, ids, day):
         for r in d.planned.reached:
             if r.invoice.due_date not in late:
                 late[r.invoice.due_date] = (day - r.invoice.due_date).days
-    rows = [(ids[d.key], r.invoice.id, d.step.id, r.occurrence, str(r.invoice.open_amount),
-             late[r.invoice.due_date]) for d in drafts for r in d.planned.reached]
-    insert_rows(ActionInvoice, ["action", "invoice", "step", "occurrence", "open_amount",
-                                "days_late"], rows, {})
+    rows = []
+    for d in drafts:
+        action, step = ids[d.key], d.step.id
+        rows += [(action, r.invoice.id, step, r.occurrence, str(r.invoice.open_amount),
+                  late[r.invoice.due_date]) for r in d.planned.reached]
+    TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence", "open_amount",
+                                "days_late"]).insert(rows)
 
 
 def _extend(joining, ids):
@@ -363,8 +366,10 @@ def _advance(result):
                                                  invoice.due_date, scenario, calendar, memo)
             rows.append((invoice.id, *row))
     for invoice in ledger.invoices:
+        if invoice.progress is None or invoice.id in acted:   # most, on a first run
+            continue
         scenario = ledger.scenario_of.get(invoice.customer_id)
-        if invoice.id not in acted and _stale(invoice, scenario):
+        if _stale(invoice, scenario):
             rows.append((invoice.id, *_progress_row(invoice.progress, invoice.due_date,
                                                     scenario, calendar, memo)))
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
@@ -403,9 +408,9 @@ def _stale(invoice, scenario):
 
 def _insert_events(company, drafts, ids, now, event_type):
     rows = [(d.planned.customer_id, d.invoice_numbers, _event_data(d, ids)) for d in drafts]
-    insert_rows(Event, ["customer", "message", "data"], rows,
+    TableWriter(Event, ["customer", "message", "data"],
                 {"company": company.pk, "type": event_type, "actor_label": ACTOR,
-                 "at": connection.ops.adapt_datetimefield_value(now)})
+                 "at": connection.ops.adapt_datetimefield_value(now)}).insert(rows)
 
 
 def _event_data(draft, ids):
