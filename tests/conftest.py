@@ -30,3 +30,19 @@ def files_outside_the_repository(request, tmp_path_factory):
     home = tmp_path_factory.mktemp("relance-home")
     settings.MEDIA_ROOT = home / "files"
     settings.STATIC_ROOT = home / "static"
+
+
+@pytest.fixture(autouse=True)
+def shipped_rate_tables(request):
+    """Transactional tests (real worker processes, the browser's live server) empty the
+    database afterwards, the rows of data migrations included: the tests that follow
+    them get the shipped ECB and legal interest rates back, as after `migrate`."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from relance.legal.rates import install_shipped
+
+    install_shipped()
