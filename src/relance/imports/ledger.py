@@ -376,7 +376,7 @@ class _Run:
         pending = self._pending(Invoice, self.INVOICE_FIELDS, counts, note_created)
         rows = self._clean_rows(source, schema, counts, self._invoice_row,
                                 remember=self.file_invoices.add,
-                                stored=_stored_digest(existing, 4) if existing else None)
+                                stored=_stored_digest(existing, 4))
         for row, digest in rows:
             number, customer_id = row[2], row[0]
             known = existing.get(number)
@@ -451,7 +451,7 @@ class _Run:
         self.allocator.invoices = self._invoices()
         pending = self._pending(Payment, self.PAYMENT_FIELDS, counts, self.allocator.allocate)
         rows = self._clean_rows(source, schema, counts, self._payment_row,
-                                stored=_stored_digest(existing, 1) if existing else None)
+                                stored=_stored_digest(existing, 1))
         for row, digest in rows:
             pending.add(existing.get(row[1]), digest, row)
         pending.flush()
@@ -505,7 +505,11 @@ def _decimal(value):
 
 
 def _stored_digest(existing, index, to_key=None):
-    """A lookup of the fingerprint stored for a natural key in an `existing` map."""
+    """A lookup of the fingerprint stored for a natural key in an `existing` map; none
+    for an empty map (a first import), so that no row is looked up for nothing."""
+    if not existing:
+        return None
+
     def stored(key):
         row = existing.get(to_key(key) if to_key else key)
         return row[index] if row else None
