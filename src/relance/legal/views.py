@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from relance.delivery.documents.rendering import Formats, creditor, render_pdf
+from relance.delivery.documents.rendering import Formats, creditor_of, render_pdf
 from relance.delivery.evidence import customer_for
 from relance.legal.claims import customer_statement
 from relance.legal.forms import StatementForm
@@ -122,11 +122,8 @@ def statement_csv_text(found, *, french):
 # PDF ---------------------------------------------------------------------------------
 
 def _pdf_context(customer, found, formats):
-    company = customer.company
     return {
-        "company": creditor({"name": company.name, "address": "\n".join(company.address_lines),
-                             "siren": company.siren, "vat_number": company.vat_number,
-                             "phone": company.phone, "email": company.email}),
+        "company": creditor_of(customer.company),
         "customer": {"name": customer.name, "reference": customer.reference,
                      "siren": customer.siren, "address": customer.address_lines},
         "as_of": formats.date(found.as_of),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from relance.cases.models import Dispute, PaymentDeclaration, PaymentPlan
-from relance.delivery.documents.rendering import Formats, creditor, page_label, render_pdf
+from relance.delivery.documents.rendering import Formats, creditor_of, page_label, render_pdf
 from relance.ledger.models import (
     Allocation, ContactRole, Event, Invoice, InvoiceKind, InvoiceStatus, Payment,
 )
@@ -73,11 +73,8 @@ def history_pdf(customer, language, today, messages=()) -> bytes:
 
 
 def _heading(customer, formats, today):
-    company = customer.company
     return {
-        "company": creditor({"name": company.name, "address": "\n".join(company.address_lines),
-                             "siren": company.siren, "vat_number": company.vat_number,
-                             "phone": company.phone, "email": company.email}),
+        "company": creditor_of(customer.company),
         "customer": {"name": customer.name, "reference": customer.reference},
         "today": formats.date(today),
         "time_zone": settings.TIME_ZONE,

@@ -115,6 +115,13 @@ def creditor(company):
             "address_inline": ", ".join(lines(company.get("address")))}
 
 
+def creditor_of(company):
+    """`creditor` for a Company row, for documents built from the ledger itself."""
+    return creditor({"name": company.name, "address": "\n".join(company.address_lines),
+                     "siren": company.siren, "vat_number": company.vat_number,
+                     "phone": company.phone, "email": company.email})
+
+
 def payment_block(company, payment, amount, currency, formats):
     """Payment instructions; an EPC QR code ("BCD", EPC069-12) when paid in euros.
 
