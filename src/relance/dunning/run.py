@@ -283,14 +283,18 @@ def _insert_actions(company, run, drafts, day):
     """Write the drafts as actions of `run`; returns their ids by key."""
     ids = TableWriter(Action, ["company"]).reserve_ids(len(drafts))
     lines = invoice_lines(drafts)
-    rows = [(pk, d.planned.customer_id, d.step.id, d.planned.currency, d.channel,
-             d.step.tone, d.status, d.contact_id, d.step.copy_sales_rep,
-             str(d.planned.amount), str(d.planned.overdue_total), d.summary_json(lines))
-            for pk, d in zip(ids, drafts)]
-    TableWriter(Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
-                         "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
-                {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
-                 "planned_on": day.isoformat()}).insert(rows)
+    writer = TableWriter(Action, ["id", "customer", "step", "currency", "channel", "tone",
+                                  "status", "contact", "copy_sales_rep", "amount",
+                                  "overdue_total", "summary"],
+                         {"company": company.pk, "kind": ActionKind.SCHEDULED,
+                          "run": run.pk, "planned_on": day.isoformat()})
+    # in chunks: a hundred thousand summaries held at once cost tens of MB for nothing
+    for chunk in _chunks(list(zip(ids, drafts))):
+        writer.insert([(pk, d.planned.customer_id, d.step.id, d.planned.currency,
+                        d.channel, d.step.tone, d.status, d.contact_id,
+                        d.step.copy_sales_rep, str(d.planned.amount),
+                        str(d.planned.overdue_total), d.summary_json(lines))
+                       for pk, d in chunk])
     return {d.key: pk for pk, d in zip(ids, drafts)}
 
 
@@ -300,13 +304,15 @@ def _insert_lines(drafts, ids, day):
         for r in d.planned.reached:
             if r.invoice.due_date not in late:
                 late[r.invoice.due_date] = (day - r.invoice.due_date).days
-    rows = []
-    for d in drafts:
-        action, step = ids[d.key], d.step.id
-        rows += [(action, r.invoice.id, step, r.occurrence, str(r.invoice.open_amount),
-                  late[r.invoice.due_date]) for r in d.planned.reached]
-    TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence", "open_amount",
-                                "days_late"]).insert(rows)
+    writer = TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence",
+                                         "open_amount", "days_late"])
+    for chunk in _chunks(drafts):
+        rows = []
+        for d in chunk:
+            action, step = ids[d.key], d.step.id
+            rows += [(action, r.invoice.id, step, r.occurrence, str(r.invoice.open_amount),
+                      late[r.invoice.due_date]) for r in d.planned.reached]
+        writer.insert(rows)
 
 
 def _extend(joining, ids):
@@ -407,10 +413,12 @@ def _stale(invoice, scenario):
 
 
 def _insert_events(company, drafts, ids, now, event_type):
-    rows = [(d.planned.customer_id, d.invoice_numbers, _event_data(d, ids)) for d in drafts]
-    TableWriter(Event, ["customer", "message", "data"],
-                {"company": company.pk, "type": event_type, "actor_label": ACTOR,
-                 "at": connection.ops.adapt_datetimefield_value(now)}).insert(rows)
+    writer = TableWriter(Event, ["customer", "message", "data"],
+                         {"company": company.pk, "type": event_type, "actor_label": ACTOR,
+                          "at": connection.ops.adapt_datetimefield_value(now)})
+    for chunk in _chunks(drafts):
+        writer.insert([(d.planned.customer_id, d.invoice_numbers, _event_data(d, ids))
+                       for d in chunk])
 
 
 def _event_data(draft, ids):
