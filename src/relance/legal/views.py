@@ -37,30 +37,35 @@ def statement_page(request, pk):
     return render(request, "legal/statement.html", context)
 
 
-@require_GET
-def statement_pdf(request, pk):
-    customer = customer_for(request.user, pk)
-    form = StatementForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return statement_page(request, pk)
-    found = _statement(customer, form)
+def statement_download(build):
+    """A view that answers the statement as a file made by `build(customer, found)`;
+    a bad date shows the page with the form's error, as the page itself does."""
+    @require_GET
+    def view(request, pk):
+        customer = customer_for(request.user, pk)
+        form = StatementForm(request.GET, today=timezone.localdate())
+        if not form.is_valid():
+            return statement_page(request, pk)
+        return build(customer, _statement(customer, form))
+    return view
+
+
+def _pdf_file(customer, found):
     language = get_language()
     content = render_pdf("legal/statement_pdf.html",
                          _pdf_context(customer, found, Formats(language)), language)
     return _download(content, _filename(customer, found, "pdf"), "application/pdf")
 
 
-@require_GET
-def statement_csv(request, pk):
-    customer = customer_for(request.user, pk)
-    form = StatementForm(request.GET, today=timezone.localdate())
-    if not form.is_valid():
-        return statement_page(request, pk)
-    found = _statement(customer, form)
+def _csv_file(customer, found):
     french = (get_language() or "").startswith("fr")
     content = statement_csv_text(found, french=french)
     return _download(content.encode("utf-8-sig"), _filename(customer, found, "csv"),
                      "text/csv; charset=utf-8")
+
+
+statement_pdf = statement_download(_pdf_file)
+statement_csv = statement_download(_csv_file)
 
 
 def _statement(customer, form):
