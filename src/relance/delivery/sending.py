@@ -109,7 +109,8 @@ class Courier:
         action = message.action
         if action.status == ActionStatus.CANCELLED:
             return self._skipped(message, lease, now, _("The action was cancelled."))
-        due = still_due(_invoice_states(action), action.company.dunning_tolerance)
+        due = still_due(_invoice_states(action, timezone.localdate(now)),
+                       action.company.dunning_tolerance)
         if not due:
             return self._skipped(message, lease, now, _(
                 "Every invoice was paid, disputed or put on hold since it was planned."))
@@ -237,10 +238,10 @@ def reachable(contact):
     return contact is not None and bool(contact.email) and not contact.email_bounced
 
 
-def _invoice_states(action):
+def _invoice_states(action, today):
+    """The invoices of the action as they stand on `today` (holds end on a date)."""
     ids = [line["id"] for line in (action.summary or {}).get("invoices", [])]
     open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), status="open")
-    today = timezone.localdate()
     rows = (Invoice.objects.filter(pk__in=ids)
             .annotate(disputed=Exists(open_dispute))
             .values_list("id", "open_amount", "disputed", "hold_reason", "hold_until"))
