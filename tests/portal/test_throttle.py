@@ -1,0 +1,59 @@
+"""The database-backed rate limiter: one count per key and fixed window, shared by all
+processes because it lives in the database."""
+import datetime as dt
+
+import pytest
+
+from relance.web import throttle
+from relance.web.models import RateCounter
+
+pytestmark = pytest.mark.django_db
+
+NOON = dt.datetime(2026, 3, 2, 12, 0, 5, tzinfo=dt.timezone.utc)
+
+
+def test_hits_within_the_limit_are_allowed_and_the_next_one_is_refused():
+    verdicts = [throttle.allow("portal:ip:10.0.0.1", 3, 600, NOON) for _ in range(4)]
+    assert verdicts == [True, True, True, False]
+    assert throttle.hits("portal:ip:10.0.0.1", 600, NOON) == 4
+
+
+def test_each_key_has_its_own_count():
+    for _ in range(3):
+        throttle.allow("login:alice", 3, 600, NOON)
+    assert throttle.allow("login:alice", 3, 600, NOON) is False
+    assert throttle.allow("login:bob", 3, 600, NOON) is True
+
+
+def test_a_new_window_starts_a_new_count():
+    for _ in range(3):
+        throttle.allow("k", 2, 600, NOON)
+    assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=5)) is False
+    assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=10)) is True
+
+
+def test_windows_are_aligned_so_every_process_counts_in_the_same_row():
+    start = throttle.window_start(NOON, 600)
+    assert start == dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc)
+    throttle.allow("k", 5, 600, NOON)
+    throttle.allow("k", 5, 600, NOON + dt.timedelta(minutes=9))
+    assert RateCounter.objects.get(key="k").hits == 2
+
+
+def test_very_long_keys_are_shortened_without_colliding():
+    one, two = "x" * 300 + "1", "x" * 300 + "2"
+    assert throttle.allow(one, 1, 60, NOON) is True
+    assert throttle.allow(two, 1, 60, NOON) is True
+    assert throttle.allow(one, 1, 60, NOON) is False
+
+
+def test_purge_forgets_old_windows():
+    throttle.allow("k", 5, 60, NOON - dt.timedelta(hours=2))
+    throttle.allow("k", 5, 60, NOON)
+    assert throttle.purge(NOON - dt.timedelta(hours=1)) == 1
+    assert RateCounter.objects.count() == 1
+
+
+def test_a_limit_must_be_positive():
+    with pytest.raises(ValueError):
+        throttle.allow("k", 0, 60, NOON)
