@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from relance.cases.models import Dispute, PaymentDeclaration, PaymentPlan, Promise
+from relance.cases.models import (
+    AgencyReport, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
+)
 
 
 @admin.register(Dispute)
@@ -29,3 +31,17 @@ class PaymentDeclarationAdmin(admin.ModelAdmin):
     list_display = ("customer", "amount", "paid_on", "status")
     list_filter = ("status",)
     raw_id_fields = ("customer", "invoices")
+
+
+class AgencyReportInline(admin.TabularInline):
+    model = AgencyReport
+    extra = 0
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(Handover)
+class HandoverAdmin(admin.ModelAdmin):
+    list_display = ("customer", "agency_name", "agency_reference", "handed_on", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("customer", "invoices", "created_by")
+    inlines = [AgencyReportInline]

@@ -142,3 +142,82 @@ class PaymentDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.amount} {self.paid_on}"
+
+
+class HandoverStatus(models.TextChoices):
+    ACTIVE = "active", _("With the agency")
+    RETURNED = "returned", _("Returned by the agency")
+    CLOSED = "closed", _("Closed")
+
+
+# While a hand-over is active the agency collects: our reminders stop. A closed one
+# (the agency is done: paid, or uncollectable and written off) keeps them stopped; a
+# returned one gives the invoices back to our own dunning.
+HANDOVER_STOPS = (HandoverStatus.ACTIVE, HandoverStatus.CLOSED)
+
+
+class Handover(models.Model):
+    """Invoices of a customer handed over to a collection agency."""
+
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
+                                 related_name="handovers")
+    invoices = models.ManyToManyField("ledger.Invoice", related_name="handovers",
+                                      verbose_name=_("invoices"))
+    agency_name = models.CharField(_("agency"), max_length=200)
+    agency_reference = models.CharField(_("agency's reference"), max_length=100, blank=True)
+    handed_on = models.DateField(_("handed over on"))
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus.choices,
+                              default=HandoverStatus.ACTIVE)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("hand-over to an agency")
+        verbose_name_plural = _("hand-overs to an agency")
+        ordering = ["-handed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.customer} -> {self.agency_name} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status == HandoverStatus.ACTIVE
+
+
+class ReportKind(models.TextChoices):
+    CONTACTED = "contacted", _("Debtor contacted")
+    PROMISE = "promise", _("Promise to pay")
+    PARTIAL_PAYMENT = "partial_payment", _("Partial payment")
+    PAID_IN_FULL = "paid_in_full", _("Paid in full")
+    UNCOLLECTABLE = "uncollectable", _("Uncollectable")
+    RETURNED = "returned", _("File returned")
+
+
+# The kinds that report money: they need an amount.
+REPORTS_WITH_AMOUNT = (ReportKind.PROMISE, ReportKind.PARTIAL_PAYMENT,
+                       ReportKind.PAID_IN_FULL)
+
+
+class AgencyReport(models.Model):
+    """What the agency reported back about a hand-over, on a date."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="reports")
+    reported_on = models.DateField(_("reported on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True,
+                                 blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("agency report")
+        verbose_name_plural = _("agency reports")
+        ordering = ["reported_on", "id"]
+
+    def __str__(self):
+        return f"{self.handover_id} {self.reported_on} {self.get_kind_display()}"

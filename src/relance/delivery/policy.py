@@ -54,10 +54,13 @@ class InvoiceState:
     open_amount: Decimal
     disputed: bool
     on_hold: bool
+    handed_over: bool = False     # a collection agency has it
 
 
 def still_due(invoices, tolerance):
     """The ids of the invoices a message may still claim: neither paid (open amount
-    above the company's tolerance), nor disputed, nor put on hold since planning."""
+    above the company's tolerance), nor disputed, nor put on hold, nor handed over to
+    a collection agency since planning."""
     return [i.id for i in invoices
-            if i.open_amount > tolerance and not i.disputed and not i.on_hold]
+            if i.open_amount > tolerance and not i.disputed and not i.on_hold
+            and not i.handed_over]

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.cases.handovers import handed_over_invoice_ids
 from relance.cases.models import Dispute
 from relance.delivery import outbox
 from relance.delivery.channels import CHANNELS, DeliveryFailed, refusal
@@ -245,8 +246,10 @@ def _invoice_states(action, today):
     rows = (Invoice.objects.filter(pk__in=ids)
             .annotate(disputed=Exists(open_dispute))
             .values_list("id", "open_amount", "disputed", "hold_reason", "hold_until"))
+    handed_over = handed_over_invoice_ids(ids)
     return [InvoiceState(pk, amount, disputed,
-                         bool(hold) and (until is None or until >= today))
+                         bool(hold) and (until is None or until >= today),
+                         pk in handed_over)
             for pk, amount, disputed, hold, until in rows]
 
 

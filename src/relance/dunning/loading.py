@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from django.db import connection
 
-from relance.cases.models import Dispute, PaymentDeclaration, PaymentPlan, Promise
+from relance.cases.models import (
+    HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
+)
 from relance.dunning import assignment
 from relance.dunning.models import InvoiceProgress
 from relance.dunning.planner import OpenInvoice, Progress
@@ -22,6 +24,7 @@ from relance.ledger.models import Contact, Customer, Invoice
 
 # Stop reasons, in the order they are reported when several apply.
 PAID = "paid"
+HANDED_OVER = "handed_over"     # a collection agency has it: we no longer remind
 DISPUTED = "disputed"
 INVOICE_ON_HOLD = "invoice_on_hold"
 CUSTOMER_ON_HOLD = "customer_on_hold"
@@ -94,7 +97,10 @@ def stopped_invoice_ids(company, as_of):
     declared = PaymentDeclaration.invoices.through.objects.filter(
         paymentdeclaration__customer__company=company,
         paymentdeclaration__status="pending")
+    handed_over = Handover.invoices.through.objects.filter(
+        handover__customer__company=company, handover__status__in=HANDOVER_STOPS)
     return {
+        HANDED_OVER: set(handed_over.values_list("invoice_id", flat=True)),
         DISPUTED: set(disputed.values_list("invoice_id", flat=True)),
         PROMISED: set(promised.values_list("invoice_id", flat=True)),
         PAYMENT_PLAN: set(planned.values_list("invoice_id", flat=True)),
@@ -199,6 +205,7 @@ class InvoiceReader:
         """Rows to OpenInvoices, each with its stop reason: the hot loop of a run."""
         day, stops, tolerance = self.as_of, self.stops, self.company.dunning_tolerance
         disputed, promised = stops[DISPUTED], stops[PROMISED]
+        handed_over = stops[HANDED_OVER]
         planned, declared = stops[PAYMENT_PLAN], stops[DECLARED_PAID]
         to_date, to_amount = _parsers()
         scenario_of, numbers, choose = self.scenario_of, self.numbers, self.assignment.scenario_id
@@ -217,6 +224,8 @@ class InvoiceReader:
                 scenario_of[cid] = choose(own, segment)
             if amount < tolerance:
                 invoice.stop = PAID
+            elif iid in handed_over:
+                invoice.stop = HANDED_OVER
             elif iid in disputed:
                 invoice.stop = DISPUTED
             elif hold and (hold_until is None or to_date(hold_until) >= day):

@@ -4,8 +4,9 @@ happen that day. Pure: no database, no clock; the daily run loads the data, call
 
 Rules, in order, for each open invoice:
 
-1. An invoice with a stop reason (paid, disputed, on hold, promised, in a payment plan,
-   declared paid, customer on hold) gets nothing; the reason is counted.
+1. An invoice with a stop reason (paid, handed over to an agency, disputed, on hold,
+   promised, in a payment plan, declared paid, customer on hold) gets nothing; the
+   reason is counted.
 2. An invoice that never went through its current scenario goes straight to the latest
    step already due, instead of replaying the earlier ones.
 3. Otherwise it advances to the next step once that step's date has come, at most one

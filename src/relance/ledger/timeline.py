@@ -60,6 +60,9 @@ EVENT_LABELS = {
     "message.retried": _("Delivery retried"),
     "contact.email_bounced": _("Email address bounced"),
     "letter.posted": _("Letter posted"),
+    "handover.started": _("Handed over to a collection agency"),
+    "handover.report": _("Collection agency report"),
+    "handover.ended": _("Hand-over to the agency ended"),
 }
 
 

@@ -19,6 +19,7 @@ PAGE_SIZE = 50
 # Why the planner left an invoice alone (planner.py's stop reasons), in words.
 STOP_REASONS = {
     "paid": gettext_lazy("Paid (or left below the tolerance)"),
+    "handed_over": gettext_lazy("Handed over to a collection agency"),
     "disputed": gettext_lazy("Disputed"),
     "invoice_on_hold": gettext_lazy("Invoice on hold"),
     "customer_on_hold": gettext_lazy("Customer on hold"),
