@@ -60,6 +60,8 @@ EVENT_LABELS = {
     "message.retried": _("Delivery retried"),
     "contact.email_bounced": _("Email address bounced"),
     "letter.posted": _("Letter posted"),
+    "note.added": _("Note"),
+    "statement.queued": _("Statement to be emailed"),
     "handover.started": _("Handed over to a collection agency"),
     "handover.report": _("Collection agency report"),
     "handover.ended": _("Hand-over to the agency ended"),
