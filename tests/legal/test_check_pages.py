@@ -127,10 +127,10 @@ def test_the_command_lists_passed_and_near_limitation_dates_as_json(old_debts):
     rows = json.loads(limitation("--on", "2026-01-01", "--json"))
     assert rows == [
         {"invoice": "OLD-1", "customer": "ANCIEN", "due_date": "2020-12-01",
-         "last_payment": None, "limitation_date": "2025-12-01", "days_left": -31,
+         "last_payment": None, "last_acknowledgment": None, "limitation_date": "2025-12-01", "days_left": -31,
          "passed": True, "open_amount": "300.00", "currency": "EUR"},
         {"invoice": "OLD-2", "customer": "ANCIEN", "due_date": "2021-03-15",
-         "last_payment": None, "limitation_date": "2026-03-15", "days_left": 73,
+         "last_payment": None, "last_acknowledgment": None, "limitation_date": "2026-03-15", "days_left": 73,
          "passed": False, "open_amount": "400.00", "currency": "EUR"},
     ]
 

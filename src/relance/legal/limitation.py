@@ -6,15 +6,22 @@ A period in years ends on the same date of the last year, or the last day of the
 when that date does not exist (29 February -> 28 February; Code de procédure civile
 641). The claim can still be brought on the limitation date, not after it.
 
-`limitation_date` is pure; `approaching` reads the ledger: the open invoices whose
-limitation date falls within some days of a date, or has passed. Only payments are
-recorded as interruptions: the ledger holds no acknowledgements of debt.
+An acknowledgement of the debt by the debtor interrupts it too (Code civil 2240): a
+promise to pay recorded for the invoice (unless cancelled: it was recorded in error)
+and a payment plan the debtor accepted (active, completed or broken since) count as
+acknowledgements on the day they were recorded. Credit notes are the creditor's doing
+and do not interrupt.
+
+`limitation_date` and `last_interruption` are pure; `approaching` and `of_invoice` read
+the ledger: the open invoices whose limitation date falls within some days of a date,
+or has passed.
 """
 import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
 
@@ -29,6 +36,12 @@ def limitation_date(due_date, last_interruption=None):
     return years_after(start, YEARS)
 
 
+def last_interruption(*days):
+    """The latest of the interruptions' dates (payments, acknowledgements), or None."""
+    known = [day for day in days if day is not None]
+    return max(known) if known else None
+
+
 def years_after(day, years):
     year = day.year + years
     return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
@@ -37,8 +50,10 @@ def years_after(day, years):
 @dataclass(frozen=True)
 class Limitation:
     invoice: object
-    last_interruption: object     # date of the last payment, or None
+    last_interruption: object     # the later of the two below, or None
     date: object                  # the limitation date
+    last_payment: object = None
+    last_acknowledgment: object = None
 
     def days_left(self, today):
         return (self.date - today).days
@@ -57,20 +72,34 @@ def approaching(company, today, within=WITHIN_DAYS):
     horizon = years_after(today + dt.timedelta(days=within), -YEARS)
     invoices = (Invoice.objects.filter(company=company, status=InvoiceStatus.OPEN,
                                        kind=InvoiceKind.INVOICE, due_date__lte=horizon)
-                .select_related("customer").annotate(last_paid=_LAST_PAYMENT))
-    found = [Limitation(i, i.last_paid, limitation_date(i.due_date, i.last_paid))
-             for i in invoices]
+                .select_related("customer")
+                .annotate(last_paid=_LAST_PAYMENT, promised=_LAST_PROMISE,
+                          planned=_LAST_PLAN))
+    found = [_limitation(i, i.last_paid, i.promised, i.planned) for i in invoices]
     window_end = today + dt.timedelta(days=within)
     return sorted((f for f in found if f.date <= window_end),
                   key=lambda f: (f.date, f.invoice.number))
 
 
 def of_invoice(invoice):
-    """The Limitation of one invoice (its last payment read from the ledger)."""
-    last = invoice.allocations.filter(payment__isnull=False).aggregate(
-        last=Max("date"))["last"]
-    return Limitation(invoice, last, limitation_date(invoice.due_date, last))
+    """The Limitation of one invoice (its last payment and acknowledgement read from
+    the ledger)."""
+    found = Invoice.objects.filter(pk=invoice.pk).aggregate(
+        last_paid=_LAST_PAYMENT, promised=_LAST_PROMISE, planned=_LAST_PLAN)
+    return _limitation(invoice, found["last_paid"], found["promised"], found["planned"])
+
+
+def _limitation(invoice, last_paid, promised, planned):
+    acknowledged = last_interruption(*(timezone.localdate(at) if timezone.is_aware(at)
+                                       else at.date() for at in (promised, planned) if at))
+    last = last_interruption(last_paid, acknowledged)
+    return Limitation(invoice, last, limitation_date(invoice.due_date, last),
+                      last_paid, acknowledged)
 
 
 # Payments interrupt; credit notes are the creditor's doing and do not.
 _LAST_PAYMENT = Max("allocations__date", filter=Q(allocations__payment__isnull=False))
+# Acknowledgements: promises not cancelled, payment plans the debtor accepted.
+_LAST_PROMISE = Max("promises__created_at", filter=~Q(promises__status="cancelled"))
+_LAST_PLAN = Max("payment_plans__created_at",
+                 filter=Q(payment_plans__status__in=("active", "completed", "broken")))

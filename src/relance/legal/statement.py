@@ -142,6 +142,15 @@ def statement(invoices, payments, as_of, rates, *, policy, consumer, insolvent,
     return Statement(as_of, tuple(lines), _totals(lines), warnings, policy)
 
 
+def restricted(found, numbers):
+    """The statement `found` with only the lines of the invoices `numbers`, its totals
+    and warnings computed again: the claim once some lines are left out of it."""
+    wanted = set(numbers)
+    lines = [line for line in found.lines if line.number in wanted]
+    warnings = tuple(dict.fromkeys(w for line in lines for w in line.penalty.warnings))
+    return Statement(found.as_of, tuple(lines), _totals(lines), warnings, found.policy)
+
+
 def _line(invoice, received, as_of, rates, policy, consumer, insolvent):
     """The invoice's line, or None when credit notes cancelled all of it."""
     amount = Decimal(invoice.amount)

@@ -19,6 +19,7 @@ from relance.delivery.documents.rendering import Formats, creditor_of, render_pd
 from relance.delivery.evidence import customer_for
 from relance.legal.claims import customer_statement
 from relance.legal.forms import StatementForm
+from relance.legal.handover_section import may_view_legal
 from relance.legal.penalties import percent
 from relance.legal.statement import INDEMNITY_CURRENCY
 
@@ -28,11 +29,12 @@ def statement_page(request, pk):
     customer = customer_for(request.user, pk)
     form = StatementForm(request.GET, today=timezone.localdate())
     context = {"section": "customers", "customer": customer, "form": form,
-               "indemnity_currency": INDEMNITY_CURRENCY}
+               "indemnity_currency": INDEMNITY_CURRENCY,
+               "may_view_legal": may_view_legal(request.user, customer)}
     if not form.is_valid():
         return render(request, "legal/statement.html", context, status=400)
     found = _statement(customer, form)
-    context.update(statement=found, policy=_policy_text(found),
+    context.update(statement=found, policy=policy_text(found),
                    query=request.GET.urlencode() or f"as_of={found.as_of.isoformat()}")
     return render(request, "legal/statement.html", context)
 
@@ -51,10 +53,14 @@ def statement_download(build):
 
 
 def _pdf_file(customer, found):
-    language = get_language()
-    content = render_pdf("legal/statement_pdf.html",
-                         _pdf_context(customer, found, Formats(language)), language)
+    content = statement_pdf_content(customer, found, get_language())
     return _download(content, _filename(customer, found, "pdf"), "application/pdf")
+
+
+def statement_pdf_content(customer, found, language):
+    """The statement of claim as PDF bytes (also a member of the dossier)."""
+    return render_pdf("legal/statement_pdf.html",
+                      _pdf_context(customer, found, Formats(language)), language)
 
 
 def _csv_file(customer, found):
@@ -83,7 +89,7 @@ def _download(content, name, content_type):
     return response
 
 
-def _policy_text(found):
+def policy_text(found):
     """The rate the penalties were computed at, in words."""
     policy = found.policy
     if policy is None or policy.contractual_rate is None:
@@ -132,7 +138,7 @@ def _pdf_context(customer, found, formats):
         "customer": {"name": customer.name, "reference": customer.reference,
                      "siren": customer.siren, "address": customer.address_lines},
         "as_of": formats.date(found.as_of),
-        "policy": _policy_text(found),
+        "policy": policy_text(found),
         "lines": [_pdf_line(line, formats) for line in found.lines],
         "totals": [{key: formats.money(value, totals.currency) if key != "currency"
                     else value for key, value in totals.as_dict().items()}

@@ -7,10 +7,13 @@
     relance legal rates list [--json]
     relance legal rates set ecb|legal YYYY-H1|H2 RATE [--source TEXT]
     relance legal limitation [--within DAYS] [--on YYYY-MM-DD] [--company ID] [--json]
+    relance legal dossier CUSTOMER_REF [--as-of YYYY-MM-DD] [--out FILE]
+                          [--for court|agency] [--language fr|en] [--company ID]
 """
 import argparse
 import datetime as dt
 import json
+from pathlib import Path
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
@@ -100,6 +103,19 @@ class Command(BaseCommand):
         put.add_argument("--source", default="relance legal rates set")
         self._limitation_arguments(sub.add_parser(
             "limitation", help="open invoices whose five-year limitation is near or passed"))
+        self._dossier_arguments(sub.add_parser(
+            "dossier", help="the ZIP dossier of a customer's claim, for a court or an agency"))
+
+    def _dossier_arguments(self, parser):
+        parser.add_argument("customer_ref", metavar="CUSTOMER_REF")
+        parser.add_argument("--as-of", type=iso_date, dest="as_of",
+                            help="the date of the claim (default: today)")
+        parser.add_argument("--out", help="the ZIP to write (default: "
+                            "dossier-PURPOSE-REF-DATE.zip in the current directory)")
+        parser.add_argument("--for", choices=["court", "agency"], default="court",
+                            dest="purpose")
+        parser.add_argument("--language", choices=["fr", "en"], default="fr")
+        parser.add_argument("--company", type=int, help="company id (default: the only one)")
 
     def _limitation_arguments(self, parser):
         parser.add_argument("--within", type=int, default=limitations.WITHIN_DAYS,
@@ -127,7 +143,8 @@ class Command(BaseCommand):
 
     def handle(self, what, **options):
         handler = {"penalty": self.penalty, "due-date": self.due_date,
-                   "rates": self.rates, "limitation": self.limitation}[what]
+                   "rates": self.rates, "limitation": self.limitation,
+                   "dossier": self.dossier}[what]
         handler(**options)
 
     def penalty(self, amount, due, paid, rate, partial, consumer, insolvent, **options):
@@ -200,7 +217,9 @@ class Command(BaseCommand):
         found = limitations.approaching(company, today, within)
         rows = [{"invoice": f.invoice.number, "customer": f.invoice.customer.reference,
                  "due_date": f.invoice.due_date.isoformat(),
-                 "last_payment": f.last_interruption and f.last_interruption.isoformat(),
+                 "last_payment": f.last_payment and f.last_payment.isoformat(),
+                 "last_acknowledgment": (f.last_acknowledgment
+                                         and f.last_acknowledgment.isoformat()),
                  "limitation_date": f.date.isoformat(), "days_left": f.days_left(today),
                  "passed": f.passed(today), "open_amount": f"{f.invoice.open_amount:.2f}",
                  "currency": f.invoice.currency} for f in found]
@@ -214,3 +233,25 @@ class Command(BaseCommand):
                           r["limitation_date"], str(r["days_left"]),
                           f"{r['open_amount']} {r['currency']}")
         Console(file=self.stdout, width=120).print(table)
+
+    def dossier(self, customer_ref, as_of, out, purpose, language, company, **options):
+        from relance.ledger.models import Customer
+        from relance.legal.dossier import dossier_filename, write_dossier
+
+        company = get_company(company) if company else default_company()
+        customer = (Customer.objects.select_related("company")
+                    .filter(company=company, reference=customer_ref).first())
+        if customer is None:
+            raise CommandError(f"CUSTOMER_REF {customer_ref!r}: no such customer")
+        as_of = as_of or timezone.localdate()
+        path = Path(out or dossier_filename(customer, as_of, purpose))
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("wb") as handle:
+                entries = write_dossier(customer, as_of, handle, purpose=purpose,
+                                        language=language)
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"--out {path}: {exc.strerror or exc}") from None
+        self.stdout.write(f"{path}: {len(entries)} files")
