@@ -46,3 +46,47 @@ class User(AbstractUser):
     @property
     def is_manager(self):
         return self.role in (Role.ADMIN, Role.CREDIT_MANAGER)
+
+
+class Note(models.Model):
+    """What a teammate writes on a customer's file. Notes are how sales and finance
+    talk about a customer; each one also leaves a `note.added` row on the timeline."""
+
+    company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
+                                related_name="+", db_index=False)
+    customer = models.ForeignKey("ledger.Customer", on_delete=models.CASCADE,
+                                 related_name="notes")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True,
+                               related_name="notes")
+    text = models.TextField(_("note"))
+    mentioned = models.ManyToManyField(User, related_name="mentioned_in", blank=True)
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class Notification(models.Model):
+    """Something a user should look at: for now, a note that mentions them. Unread
+    while `read_at` is empty; the bell in the top bar counts those."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text

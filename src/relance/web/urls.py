@@ -1,7 +1,7 @@
 from django.urls import path
 
 from relance.web import views
-from relance.web.views import cases
+from relance.web.views import cases, quick
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +16,14 @@ urlpatterns = [
     path("customers/<int:pk>/promises/<int:promise_pk>/cancel/", cases.cancel_promise,
          name="promise_cancel"),
     path("customers/<int:pk>/reminders/", cases.send_reminder, name="reminder_send"),
+    path("customers/<int:pk>/calls/", quick.log_call, name="call_log"),
+    path("customers/<int:pk>/disputes/", quick.open_customer_dispute,
+         name="customer_dispute"),
+    path("customers/<int:pk>/statement/send/", quick.send_statement, name="statement_send"),
+    path("customers/<int:pk>/notes/", quick.add_note, name="note_add"),
+    path("notifications/", quick.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", quick.read_notification, name="notification_read"),
+    path("notifications/read/", quick.read_all_notifications, name="notifications_read"),
     path("invoices/", views.invoice_list, name="invoices"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/disputes/", cases.open_dispute, name="dispute_open"),

@@ -64,3 +64,11 @@ def sort_link(context, key, label, default_descending=False):
         else f"-{key}"
     return {"request": context["request"], "label": label, "next_sort": next_sort,
             "active": active, "descending": descending}
+
+
+@register.simple_tag
+def unread_notifications_count(user):
+    """The bell's number: the notifications `user` has not read."""
+    from relance.team.notes import unread
+
+    return unread(user).count() if getattr(user, "is_authenticated", False) else 0

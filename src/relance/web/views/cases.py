@@ -3,10 +3,10 @@ customer's scenario and a reminder sent by hand.
 
 Each one parses its form, calls the service and goes back to the page. A form with
 errors, or one the service refuses, shows the page again (200) with the errors in
-place, and nothing has changed. Who may do what: `may_act` and `may_dispute`.
+place, and nothing has changed. Who may do what: relance.team.access (a customer out
+of the user's scope is a 404, a forbidden action on a visible one a 403).
 """
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,35 +24,37 @@ from relance.web.forms_cases import (
     DisputeForm, HoldForm, ManualReminderForm, PromiseForm, ResolveDisputeForm,
     ScenarioForm,
 )
-from relance.web.views.customers import may_act, may_dispute, render_customer
+from relance.team import access
+from relance.web.views.customers import render_customer
 from relance.web.views.invoices import render_invoice
 
 
-def _customer(request, pk, allowed=may_act):
-    customer = get_object_or_404(Customer.objects.select_related("owner", "sales_rep"),
-                                 pk=pk)
-    if not allowed(request.user, customer):
-        raise PermissionDenied
+def customer_for_action(request, pk, allowed=access.can_act_on):
+    customer = access.customer_or_404(
+        request.user, pk, Customer.objects.select_related("owner", "sales_rep", "company"))
+    access.require(allowed(request.user, customer))
     return customer
 
 
-def _invoice(request, pk, allowed=may_act):
-    invoice = get_object_or_404(Invoice.objects.select_related("customer", "company"),
-                                pk=pk)
-    if not allowed(request.user, invoice.customer):
-        raise PermissionDenied
+def _invoice(request, pk, allowed=access.can_act_on):
+    invoice = get_object_or_404(access.scoped(
+        Invoice.objects.select_related("customer", "company"), request.user), pk=pk)
+    access.require(allowed(request.user, invoice.customer))
     return invoice
 
 
-def _customer_page(customer):
-    return reverse("web:customer", args=[customer.pk]) + "#dunning"
+_customer = customer_for_action
+
+
+def _customer_page(customer, tab="invoices", anchor="dunning"):
+    return reverse("web:customer", args=[customer.pk]) + f"?tab={tab}#{anchor}"
 
 
 def _invoice_page(invoice, anchor="cases"):
     return reverse("web:invoice", args=[invoice.pk]) + f"#{anchor}"
 
 
-def _submit(request, form, act, done, back, show_again):
+def submit(request, form, act, done, back, show_again):
     """Call `act(cleaned_data)` when the form is valid and go `back` with the `done`
     message; otherwise, or when the service refuses, `show_again(form)`."""
     if form.is_valid():
@@ -72,7 +74,7 @@ def _submit(request, form, act, done, back, show_again):
 def change_scenario(request, pk):
     customer = _customer(request, pk)
     form = ScenarioForm(customer, request.POST)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: assignment.assign(customer, data["scenario"], request.user),
                    _("The customer's scenario was changed."), _customer_page(customer),
                    lambda form: render_customer(request, customer, scenario_form=form))
@@ -95,7 +97,7 @@ def release_customer_hold(request, pk):
 def _put_on_hold(request, target, back, show_again):
     today = timezone.localdate()
     form = HoldForm(request.POST, today=today)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: services.put_on_hold(target, data["reason"], data["until"],
                                                      today, request.user),
                    _("Reminders are on hold."), back, show_again)
@@ -114,7 +116,7 @@ def record_promise(request, pk):
     customer = _customer(request, pk)
     today = timezone.localdate()
     form = PromiseForm(customer, request.POST, today=today)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: services.record_promise(
                        customer, data["invoices"], data["amount"], data["promised_for"],
                        today, data["note"], request.user),
@@ -140,7 +142,7 @@ def send_reminder(request, pk):
     customer = _customer(request, pk)
     today = timezone.localdate()
     form = ManualReminderForm(customer, request.POST, today=today)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: dunning_actions.send_manual(
                        customer, data["step"], data["invoices"], request.user,
                        as_of=today, note=data["note"]),
@@ -152,9 +154,9 @@ def send_reminder(request, pk):
 
 @require_POST
 def open_dispute(request, pk):
-    invoice = _invoice(request, pk, may_dispute)
+    invoice = _invoice(request, pk, access.can_handle_disputes)
     form = DisputeForm(request.POST)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: services.open_dispute(invoice, data["reason"], data["comment"],
                                                       timezone.localdate(), request.user),
                    _("The dispute was opened: reminders on this invoice pause."),
@@ -164,10 +166,10 @@ def open_dispute(request, pk):
 
 @require_POST
 def resolve_dispute(request, pk, dispute_pk):
-    invoice = _invoice(request, pk, may_dispute)
+    invoice = _invoice(request, pk, access.can_handle_disputes)
     dispute = get_object_or_404(Dispute, pk=dispute_pk, invoice=invoice)
     form = ResolveDisputeForm(request.POST)
-    return _submit(request, form,
+    return submit(request, form,
                    lambda data: _resolve(dispute, data["resolution"], request.user),
                    _("The dispute was resolved."), _invoice_page(invoice),
                    lambda form: render_invoice(request, invoice, resolve_form=form))

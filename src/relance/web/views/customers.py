@@ -1,9 +1,12 @@
 """Customer pages: the list of debtors and one debtor's file."""
+import importlib.util
+
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.db.models import F, Q
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import Promise, PromiseStatus
 from relance.dunning import actions as dunning_actions
@@ -11,9 +14,12 @@ from relance.dunning import assignment, preview
 from relance.dunning.models import ActionStatus, Channel
 from relance.ledger import aging, queries, timeline
 from relance.ledger.models import Customer, InvoiceKind
-from relance.team.models import Role
+from relance.team import access
+from relance.team.models import Note
+from relance.web import exports
 from relance.web.forms import CustomerFilterForm
 from relance.web.forms_cases import HoldForm, ManualReminderForm, PromiseForm, ScenarioForm
+from relance.web.forms_quick import CallLogForm, CustomerDisputeForm, NoteForm, StatementForm
 from relance.web.views.common import mark_invoices
 
 PAGE_SIZE = 50
@@ -31,9 +37,12 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET)
     filters = form.filters()
     sort = filters.get("sort") or "name"
-    customers = _filtered_customers(filters, today)
-    if sort.lstrip("-") != "name":
+    customers = _filtered_customers(filters, today).filter(access.customer_scope(request.user))
+    if sort.lstrip("-") != "name" or exports.wanted(request):
         customers = queries.annotate_open_totals(customers, today)
+    if exports.wanted(request):
+        return exports.response(request, customers.order_by(*ORDERINGS[sort]),
+                                CUSTOMER_COLUMNS, "customers")
     page = Paginator(customers.order_by(*ORDERINGS[sort]), PAGE_SIZE).get_page(
         request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -53,6 +62,11 @@ def _filtered_customers(filters, today):
         customers = customers.filter(owner=filters["owner"])
     if filters.get("overdue"):
         customers = queries.with_overdue_only(customers, today)
+    if filters.get("over_limit"):
+        over = queries.annotate_open_totals(
+            Customer.objects.filter(credit_limit__isnull=False), today)
+        customers = customers.filter(
+            pk__in=over.filter(open_balance__gt=F("credit_limit")).values("pk"))
     return customers
 
 
@@ -68,62 +82,115 @@ def _attach_totals(customers, today):
         customer.oldest_days_late = aging.days_late(oldest, today) if oldest else None
 
 
+# Columns of the customer list's export: (header, value of a row, kind).
+CUSTOMER_COLUMNS = [
+    exports.Column(_("Reference"), "reference"),
+    exports.Column(_("Name"), "name"),
+    exports.Column(_("SIREN"), "siren"),
+    exports.Column(_("Segment"), "segment"),
+    exports.Column(_("Collector"), lambda c: str(c.owner) if c.owner_id else ""),
+    exports.Column(_("Open balance"), "open_balance", exports.NUMBER),
+    exports.Column(_("Overdue"), "overdue_amount", exports.NUMBER),
+]
+
+TABS = ("invoices", "contacts", "timeline", "notes")
+
+
 def customer_detail(request, pk):
-    customer = get_object_or_404(Customer.objects.select_related("owner", "sales_rep"),
-                                 pk=pk)
+    customer = access.customer_or_404(
+        request.user, pk, Customer.objects.select_related("owner", "sales_rep"))
     return render_customer(request, customer)
 
 
-def render_customer(request, customer, **submitted):
-    """The customer's file. `submitted` holds a posted form that has errors: it replaces
-    the empty one so the user sees what to correct."""
+def render_customer(request, customer, tab=None, **submitted):
+    """The customer's file: the header with its quick actions, and one tab (`?tab=`).
+    `submitted` holds a posted form that has errors: it replaces the empty one so the
+    user sees what to correct."""
     today = timezone.localdate()
-    open_docs = list(queries.open_invoices().filter(customer=customer)
-                     .order_by("due_date", "id")[:OPEN_INVOICES_SHOWN])
-    mark_invoices(open_docs, today)
+    tab = tab or request.GET.get("tab")
+    tab = tab if tab in TABS else TABS[0]
     context = {
-        "section": "customers",
-        "customer": customer, "today": today, "open_invoices": open_docs,
-        "open_invoices_capped": len(open_docs) == OPEN_INVOICES_SHOWN,
+        "section": "customers", "customer": customer, "today": today, "tab": tab,
+        "tabs": _tab_links(), "risk_template": RISK_TEMPLATE,
         "totals": queries.open_totals_for([customer.pk], today).get(customer.pk, {}),
-        "aging_rows": _aging_rows(customer, today),
         "on_hold": customer.is_on_hold(today),
-        "contacts": customer.contacts.order_by("-preferred", "name"),
-        "payments": customer.payments.order_by("-date", "-id")[:20],
-        "events": timeline.for_customer(customer, limit=100),
-        **_dunning(request.user, customer, today),
+        **_header(request.user, customer, today),
+        **TAB_CONTEXT[tab](request.user, customer, today),
     }
     context.update(submitted)
     return render(request, "web/customer.html", context)
 
 
-def may_act(user, customer):
-    """Managers act on every customer, a collector on the customers they own."""
-    return user.is_manager or (user.role == Role.COLLECTOR and customer.owner_id == user.pk)
+def _tab_links():
+    return [("invoices", _("Invoices")), ("contacts", _("Contacts")),
+            ("timeline", _("Timeline")), ("notes", _("Notes"))]
 
 
-def may_dispute(user, customer):
-    """Sales reps may open and resolve disputes, and nothing else."""
-    return user.role == Role.SALES or may_act(user, customer)
+def _invoices_tab(user, customer, today):
+    open_docs = list(queries.open_invoices().filter(customer=customer)
+                     .order_by("due_date", "id")[:OPEN_INVOICES_SHOWN])
+    mark_invoices(open_docs, today)
+    return {"open_invoices": open_docs,
+            "open_invoices_capped": len(open_docs) == OPEN_INVOICES_SHOWN,
+            "aging_rows": _aging_rows(customer, today),
+            "payments": customer.payments.order_by("-date", "-id")[:20],
+            **_dunning(customer, today)}
 
 
-def _dunning(user, customer, today):
-    """The dunning section: scenario, promises, what is planned and what was done, and
-    the empty forms when the user may act on this customer."""
+def _contacts_tab(user, customer, today):
+    return {"contacts": customer.contacts.order_by("-preferred", "name")}
+
+
+def _timeline_tab(user, customer, today):
+    return {"events": timeline.for_customer(customer, limit=100)}
+
+
+def _notes_tab(user, customer, today):
+    return {"notes": Note.objects.filter(customer=customer).select_related("author")
+            .prefetch_related("mentioned")[:200]}
+
+
+TAB_CONTEXT = {"invoices": _invoices_tab, "contacts": _contacts_tab,
+               "timeline": _timeline_tab, "notes": _notes_tab}
+
+# The risk panel comes from relance.insights when that app is installed; the page
+# works without it.
+RISK_TEMPLATE = ("insights/_customer_risk.html"
+                 if importlib.util.find_spec("relance.insights.behaviour") else None)
+
+# Kept for the modules that still say it this way.
+may_act = access.can_act_on
+may_dispute = access.can_handle_disputes
+
+
+def _header(user, customer, today):
+    """The header: scenario, what the user may do, and the quick actions' empty forms."""
     scenario, source = assignment.scenario_for(customer)
-    context = {
-        "scenario": scenario, "scenario_source": source, "may_act": may_act(user, customer),
+    context = {"scenario": scenario, "scenario_source": source,
+               "may_act": access.can_act_on(user, customer),
+               "may_dispute": access.can_handle_disputes(user, customer),
+               "may_note": access.can_add_note(user, customer)}
+    if context["may_act"]:
+        context.update(
+            scenario_form=ScenarioForm(customer), hold_form=HoldForm(today=today),
+            promise_form=PromiseForm(customer, today=today),
+            reminder_form=ManualReminderForm(customer, today=today, scenario=scenario),
+            call_form=CallLogForm(), statement_form=StatementForm(customer))
+    if context["may_dispute"]:
+        context["dispute_form"] = CustomerDisputeForm(customer)
+    if context["may_note"]:
+        context["note_form"] = NoteForm()
+    return context
+
+
+def _dunning(customer, today):
+    """The dunning section: promises, what is planned and what was done."""
+    return {
         "promises": Promise.objects.filter(customer=customer, status=PromiseStatus.OPEN)
         .prefetch_related("invoices").order_by("promised_for", "id"),
         "planned": planned_rows(preview.calendar(customer.company, today, customer=customer)),
         "actions": with_detail_links(dunning_actions.for_customer(customer)),
     }
-    if context["may_act"]:
-        context.update(
-            scenario_form=ScenarioForm(customer), hold_form=HoldForm(today=today),
-            promise_form=PromiseForm(customer, today=today),
-            reminder_form=ManualReminderForm(customer, today=today, scenario=scenario))
-    return context
 
 
 def planned_rows(drafts):

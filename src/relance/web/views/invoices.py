@@ -2,6 +2,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import Dispute, DisputeStatus
 from relance.dunning import actions as dunning_actions
@@ -9,13 +10,27 @@ from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
 from relance.legal import limitation
 from relance.legal.checks import invoice_term_problem
+from relance.team import access
+from relance.web import exports
 from relance.web.forms import InvoiceFilterForm
 from relance.web.forms_cases import DisputeForm, HoldForm, ResolveDisputeForm
 from relance.web.keyset import keyset_page
 from relance.web.views.common import mark_invoices
-from relance.web.views.customers import may_act, may_dispute, with_detail_links
+from relance.web.views.customers import with_detail_links
 
 PAGE_SIZE = 50
+INVOICE_COLUMNS = [
+    exports.Column(_("Number"), "number"),
+    exports.Column(_("Customer reference"), lambda i: i.customer.reference),
+    exports.Column(_("Customer"), lambda i: i.customer.name),
+    exports.Column(_("Kind"), lambda i: i.get_kind_display()),
+    exports.Column(_("Issue date"), "issue_date", exports.DATE),
+    exports.Column(_("Due date"), "due_date", exports.DATE),
+    exports.Column(_("Amount"), "amount_total", exports.NUMBER),
+    exports.Column(_("Open amount"), "open_amount", exports.NUMBER),
+    exports.Column(_("Currency"), "currency"),
+    exports.Column(_("Status"), lambda i: i.get_status_display()),
+]
 # A customer search matching more customers than this is too vague to be useful.
 MAX_MATCHED_CUSTOMERS = 1000
 
@@ -23,7 +38,11 @@ MAX_MATCHED_CUSTOMERS = 1000
 def invoice_list(request):
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET)
-    invoices = _filtered_invoices(form.filters(), today).select_related("customer")
+    invoices = access.scoped(_filtered_invoices(form.filters(), today), request.user)
+    invoices = invoices.select_related("customer")
+    if exports.wanted(request):
+        return exports.response(request, invoices.order_by("-pk"),
+                                INVOICE_COLUMNS, "invoices")
     page = keyset_page(invoices, request.GET, PAGE_SIZE)
     mark_invoices(page.rows, today)
     return render(request, "web/invoices.html",
@@ -39,6 +58,10 @@ def _filtered_invoices(filters, today):
                                    due_date__lt=today)
     if filters.get("bucket"):
         invoices = _in_bucket(invoices, filters["bucket"], today)
+    if filters.get("disputed"):
+        invoices = invoices.filter(disputes__status=DisputeStatus.OPEN)
+    if filters.get("owner"):
+        invoices = invoices.filter(customer__owner=filters["owner"])
     if filters.get("amount_min") is not None:
         invoices = invoices.filter(amount_total__gte=filters["amount_min"])
     if filters.get("amount_max") is not None:
@@ -66,7 +89,8 @@ def _matching_customers(q):
 
 
 def invoice_detail(request, pk):
-    invoice = get_object_or_404(Invoice.objects.select_related("customer", "company"), pk=pk)
+    invoice = get_object_or_404(access.scoped(
+        Invoice.objects.select_related("customer", "company"), request.user), pk=pk)
     return render_invoice(request, invoice)
 
 
@@ -88,8 +112,8 @@ def render_invoice(request, invoice, **submitted):
         "on_hold": invoice.is_on_hold(today),
         "events": dunning_actions.invoice_timeline(invoice),
         "actions": with_detail_links(dunning_actions.for_invoice(invoice)),
-        "may_act": may_act(request.user, invoice.customer),
-        "may_dispute": may_dispute(request.user, invoice.customer),
+        "may_act": access.can_act_on(request.user, invoice.customer),
+        "may_dispute": access.can_handle_disputes(request.user, invoice.customer),
         "dispute_form": DisputeForm(), "resolve_form": ResolveDisputeForm(),
         "hold_form": HoldForm(today=today),
         **_legal_warnings(invoice, today),

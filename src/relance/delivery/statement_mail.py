@@ -1,0 +1,92 @@
+"""A customer's statement of claim emailed from the customer view, through the outbox.
+
+The statement goes like a reminder: a manual action (no step, its own text) and its
+message, delivered once by the worker and kept as evidence. The message is composed
+here, at once, with the statement of claim's PDF (relance.legal) as its attachment, so
+the worker finds it ready and only delivers it. If the customer's invoices change
+before it goes (one paid, one disputed), the worker composes it again from the
+action's own text, as for any reminder, and the invoices' PDFs go instead.
+"""
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from relance.delivery import outbox
+from relance.delivery.channels import CHANNELS, attach
+from relance.delivery.policy import still_due
+from relance.dunning.actions import ActionRefused
+from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel, Tone
+from relance.dunning.wording import message_for
+from relance.ledger import timeline
+from relance.ledger.models import InvoiceKind, InvoiceStatus
+
+@transaction.atomic
+def send(customer, contact, user, today, note=""):
+    """Queue the statement of claim to `contact`; the action, its message ready to go."""
+    invoices = list(customer.invoices.filter(status=InvoiceStatus.OPEN,
+                                             kind=InvoiceKind.INVOICE).order_by("due_date", "id"))
+    currencies = {i.currency for i in invoices}
+    if not invoices:
+        raise ActionRefused(_("The customer has no open invoice: there is no statement to send."))
+    if not (contact and contact.email) or contact.customer_id != customer.pk:
+        raise ActionRefused(_("Choose a contact of this customer with an email address."))
+    action = _action(customer, contact, user, today, invoices, note, currencies)
+    message = outbox.enqueue(action)
+    _compose(message, customer, today)
+    timeline.record(customer.company, "statement.queued", customer=customer, actor=user,
+                    message=contact.email, data={"action": action.pk, "message": message.pk})
+    return action
+
+
+def _action(customer, contact, user, today, invoices, note, currencies):
+    with translation.override(customer.language):
+        subject = _("Statement of account %(reference)s at %(day)s") % {
+            "reference": customer.reference, "day": "{{ today }}"}
+        body = _("Hello,\n\nPlease find attached the statement of your account with us "
+                 "at %(day)s: the open invoices, the payments received, and the late "
+                 "penalties and recovery indemnities due under French law.") % {
+            "day": "{{ today }}"}
+    if note:
+        body += "\n\n" + note.replace("{", "(").replace("}", ")")  # text, not template
+    total = sum(i.open_amount for i in invoices)
+    action = Action.objects.create(
+        company=customer.company, customer=customer, kind=ActionKind.MANUAL,
+        planned_on=today, currency=sorted(currencies)[0], channel=Channel.EMAIL,
+        tone=Tone.COURTEOUS, status=ActionStatus.PLANNED, contact=contact, amount=total,
+        overdue_total=total, note=note, created_by=user, subject=subject, body=body,
+        summary={**_summary_of(invoices, today), "statement": True})
+    ActionInvoice.objects.bulk_create(
+        ActionInvoice(action=action, invoice=i, open_amount=i.open_amount,
+                      days_late=(today - i.due_date).days) for i in invoices)
+    return action
+
+
+def _summary_of(invoices, today):
+    return {"scenario": "", "step": "", "others": [],
+            "invoices": _summary_lines(invoices, today)}
+
+
+def _summary_lines(invoices, today):
+    return [{"id": i.pk, "number": i.number, "due_date": i.due_date.isoformat(),
+             "open_amount": str(i.open_amount), "days_late": (today - i.due_date).days}
+            for i in invoices]
+
+
+def _compose(message, customer, today):
+    """What the worker's composition does, with the statement instead of the invoices."""
+    from relance.delivery.sending import _invoice_states  # the worker's own reading
+    from relance.legal.claims import customer_statement
+    from relance.legal.views import statement_pdf_content
+
+    action = message.action
+    wording = message_for(action, today)
+    if wording.problem:
+        raise ActionRefused(wording.problem)
+    CHANNELS["email"].prepare(message, wording, [])
+    found = customer_statement(customer, today)
+    attach(message, f"statement-{customer.reference}-{today.isoformat()}.pdf",
+           statement_pdf_content(customer, found, wording.language))
+    message.language = wording.language
+    message.invoices = sorted(still_due(_invoice_states(action, today),
+                                        customer.company.dunning_tolerance))
+    message.save()
