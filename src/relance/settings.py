@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "relance.legal",
     "relance.imports",
     "relance.web",
+    "relance.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,3 +132,21 @@ DELIVERY_RETRY_SECONDS = env.integer("DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_MAX_ATTEMPTS = env.integer("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_MAX_PER_MINUTE = env.integer("DELIVERY_MAX_PER_MINUTE", 300)
 WORKER_POLL_SECONDS = env.integer("WORKER_POLL_SECONDS", 5)
+
+# The debtor portal (docs/portal.md): the address links are built on, how long a link
+# lasts, where uploads go (outside the static and media roots), what debtors may send
+# and ask for by default, and how often they may act.
+PUBLIC_URL = env.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_LINK_DAYS = env.integer("PORTAL_LINK_DAYS", 90)
+PORTAL_LINK_MIN_DAYS_LEFT = env.integer("PORTAL_LINK_MIN_DAYS_LEFT", 30)
+PORTAL_UPLOAD_ROOT = HOME / "uploads" / "portal"
+PORTAL_UPLOAD_MAX_BYTES = env.integer("PORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+PORTAL_MAX_PROMISE_DAYS = env.integer("PORTAL_MAX_PROMISE_DAYS", 30)
+PORTAL_MAX_INSTALMENTS = env.integer("PORTAL_MAX_INSTALMENTS", 6)
+PORTAL_RATE_LIMIT = env.integer("PORTAL_RATE_LIMIT", 30)            # hits per window
+PORTAL_RATE_WINDOW_SECONDS = env.integer("PORTAL_RATE_WINDOW_SECONDS", 600)
+# Card payments: the provider's name in relance.portal.payments.PROVIDERS ("" for none).
+PAYMENT_PROVIDER = env.text("PAYMENT_PROVIDER", "")
+STRIPE_SECRET_KEY = env.text("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.text("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env.text("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("delivery/", include("relance.delivery.urls")),
     path("outbox/", include("relance.delivery.urls_outbox")),
     path("legal/", include("relance.legal.urls")),
+    path("p/", include("relance.portal.urls")),
     path("", include("relance.web.urls")),
 ]

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from relance.delivery.models import Postage
+from relance.portal.emails import text_links
 
 
 class DeliveryFailed(Exception):
@@ -77,7 +78,9 @@ class Email:
         message.recipients = [action.contact.email]
         rep = customer.sales_rep
         message.copies = [rep.email] if action.copy_sales_rep and rep and rep.email else []
-        message.subject, message.text = wording.subject, wording.body
+        # The portal's action links close the text part, as buttons close the HTML one.
+        message.subject = wording.subject
+        message.text = wording.body + text_links(context.get("portal_url"), wording.language)
         with translation.override(wording.language):
             message.html = render_to_string("delivery/email/reminder.html", {
                 "paragraphs": [p for p in wording.body.split("\n\n") if p.strip()],

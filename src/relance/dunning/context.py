@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
@@ -22,6 +23,7 @@ from relance.legal import rates as rate_tables
 from relance.legal.claims import customer_statement
 from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
+from relance.portal import links as portal_links
 
 # The fixed recovery indemnity per late invoice (D441-5), in the penalties' currency;
 # letters count late invoices with it.
@@ -102,7 +104,7 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
                                policy_of(company), customer, rates, today),
         "claim": claim(customer, totals[0]["currency"], rates, today),
         "payment": _payment(company, customer),
-        "portal_url": "",  # the debtor portal is a later issue; templates test it
+        "portal_url": portal_links.for_reminder(customer, timezone.now()),
         "collector": _collector(customer.owner, company),
         "today": today,
         "deadline": (today + timedelta(days=step.deadline_days)

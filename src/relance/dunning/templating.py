@@ -41,8 +41,10 @@ The context (docs/templates.md has the same table, with examples):
                                                           reference, in groups of
                                                           four; plain_reference: the
                                                           customer reference as is
-    portal_url     str, "" until the debtor portal        the customer's self-service
-                   exists: test it with {% if %}          page
+    portal_url     str: the customer's portal link        the customer's self-service
+                   (docs/portal.md); "" when there is     page; adding pay/, dispute/,
+                   none: test it with {% if %}            promise/ or paid/ opens
+                                                          that action
     collector      {name, email, phone, signature         the customer's collector
                     (multi-line)}                         (the company when none);
                                                           phone may be ""
@@ -114,8 +116,8 @@ VARIABLES = (
         "the structured creditor reference (RF...) to quote on the transfer")),
     ("payment.plain_reference", gettext_lazy("the customer reference as it is")),
     ("portal_url", gettext_lazy(
-        "the link to the customer's self-service page; empty for now: test it with "
-        "{% if portal_url %}")),
+        "the link to the customer's self-service page (statement, pay, dispute, "
+        "promise, already paid); test it with {% if portal_url %}")),
     ("collector.name, collector.email, collector.phone", gettext_lazy(
         "who follows the customer (your company when nobody does); phone may be empty")),
     ("collector.signature", gettext_lazy("the collector's signature, on several lines")),

@@ -1,0 +1,132 @@
+"""Paying: by transfer (bank details, reference, EPC QR code for the chosen amount) or
+by card through the configured provider, whose webhook records the payment."""
+import time
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from relance.portal import cards, session, transfer
+from relance.portal.forms import PayForm
+from relance.portal.payments import (
+    CheckoutRequest, ProviderError, SignatureInvalid, by_name, configured,
+)
+from relance.portal.statement import open_invoices
+from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
+
+
+def _open_queryset(customer):
+    return Invoice.objects.filter(customer=customer, kind=InvoiceKind.INVOICE,
+                                  status=InvoiceStatus.OPEN, open_amount__gt=0)
+
+
+def _pay_form(request):
+    """The form read from the query string; without one, every open invoice in the
+    first currency."""
+    invoices = _open_queryset(request.customer)
+    if "invoices" in request.GET:
+        return PayForm(request.GET, invoices=invoices)
+    first = open_invoices(request.customer)[:1]
+    currency = first[0].currency if first else "EUR"
+    chosen = [i.pk for i in open_invoices(request.customer) if i.currency == currency]
+    return PayForm({"invoices": chosen}, invoices=invoices)
+
+
+@session.portal_view
+@require_GET
+def pay(request):
+    form = _pay_form(request)
+    context = {"customer": request.customer, "company": request.customer.company,
+               "form": form, "card": configured() is not None}
+    if form.is_valid():
+        chosen = form.cleaned_data["invoices"]
+        found = transfer.transfer_for(request.customer.company, request.customer, chosen,
+                                      form.cleaned_data["amount"])
+        code = transfer.epc_code(found)
+        context.update(transfer=found, qr=code.svg_data_uri(scale=4, border=2) if code else "",
+                       query=request.GET.urlencode() or _query(form))
+    return render(request, "portal/pay.html", context, status=200 if form.is_valid() else 400)
+
+
+def _query(form):
+    from urllib.parse import urlencode
+    return urlencode({"invoices": [i.pk for i in form.cleaned_data["invoices"]],
+                      "amount": form.cleaned_data["amount"]}, doseq=True)
+
+
+@session.portal_view
+@require_GET
+def qr_png(request):
+    form = PayForm(request.GET, invoices=_open_queryset(request.customer))
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose the invoices to pay."))
+    found = transfer.transfer_for(request.customer.company, request.customer,
+                                  form.cleaned_data["invoices"], form.cleaned_data["amount"])
+    content = transfer.qr_png(found)
+    if content is None:
+        return HttpResponseBadRequest(_("No QR code for this payment."))
+    return HttpResponse(content, content_type="image/png")
+
+
+@session.portal_view
+@require_POST
+def pay_by_card(request):
+    provider = configured()
+    form = PayForm(request.POST, invoices=_open_queryset(request.customer))
+    if provider is None or not form.is_valid():
+        return render(request, "portal/pay.html", {
+            "customer": request.customer, "company": request.customer.company,
+            "form": form, "card": provider is not None}, status=400)
+    chosen, link = form.cleaned_data["invoices"], request.portal_link
+    try:
+        address = provider.checkout(CheckoutRequest(
+            amount=form.cleaned_data["amount"], currency=chosen[0].currency,
+            description=_("Invoices %(numbers)s") % {
+                "numbers": ", ".join(i.number for i in chosen)},
+            customer_id=request.customer.pk, company_id=request.customer.company_id,
+            invoice_ids=tuple(i.pk for i in chosen), link_id=link.pk,
+            success_url=request.build_absolute_uri(reverse("portal:card_done")),
+            cancel_url=request.build_absolute_uri(reverse("portal:pay"))))
+    except ProviderError:
+        form.add_error(None, _("The card payment could not be started. Try again later "
+                               "or pay by transfer."))
+        return render(request, "portal/pay.html", {
+            "customer": request.customer, "company": request.customer.company,
+            "form": form, "card": True}, status=502)
+    return redirect(address)
+
+
+@session.portal_view
+@require_GET
+def card_done(request):
+    return render(request, "portal/done.html", {
+        "customer": request.customer,
+        "message": _("Thank you: your card payment is being confirmed. It will appear "
+                     "on your statement in a few minutes.")})
+
+
+@csrf_exempt          # the provider signs its calls; it has no CSRF token
+@login_not_required
+@require_POST
+def webhook(request, provider_name):
+    """A provider's notice: the signature is checked first; a confirmed payment is
+    recorded once, a replay changes nothing."""
+    provider = by_name(provider_name)
+    if provider is None or not provider.ready():
+        return HttpResponse(status=404)
+    try:
+        confirmation = provider.confirmed(request.body, request.headers, int(time.time()))
+    except SignatureInvalid:
+        return HttpResponseBadRequest("bad signature")
+    if confirmation is None:
+        return HttpResponse("ignored")
+    try:
+        _payment, created = cards.record(confirmation, timezone.localdate())
+    except cards.Unknown:
+        return HttpResponseBadRequest("unknown customer")
+    return HttpResponse("recorded" if created else "already recorded")
