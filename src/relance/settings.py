@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "relance.legal",
     "relance.imports",
     "relance.web",
+    "relance.insights",
     "relance.portal",
     "django.contrib.admin",
     "django.contrib.auth",

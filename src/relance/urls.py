@@ -13,5 +13,6 @@ urlpatterns = [
     path("outbox/", include("relance.delivery.urls_outbox")),
     path("legal/", include("relance.legal.urls")),
     path("p/", include("relance.portal.urls")),
+    path("worklist/", include("relance.insights.urls")),
     path("", include("relance.web.urls")),
 ]

@@ -47,12 +47,12 @@ def test_every_page_renders_for_a_logged_in_user(client, world, claire):
         assert "Claire Martin" in response.content.decode(), url
 
 
-def test_logging_in_with_email_and_password_opens_the_customer_list(client, world, claire):
+def test_logging_in_with_email_and_password_opens_the_dashboard(client, world, claire):
     response = client.post(reverse("login"), {"username": "claire@atelier-dupont.fr",
                                               "password": "pw"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("web:customers")
-    assert "Retard &amp; Fils" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("web:home")
+    assert "Retard &amp; Fils" in response.content.decode()   # its top overdue customer
 
 
 def test_the_login_page_speaks_french_by_default(client, db):

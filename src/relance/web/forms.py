@@ -13,6 +13,7 @@ class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(
         attrs={"placeholder": _("Reference, name or SIREN"), "type": "search"}))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    over_limit = forms.BooleanField(label=_("Over credit limit"), required=False)
     segment = forms.ChoiceField(label=_("Segment"), required=False)
     owner = forms.ModelChoiceField(label=_("Collector"), required=False,
                                    queryset=get_user_model().objects.none(),
@@ -50,6 +51,11 @@ class InvoiceFilterForm(forms.Form):
                                     decimal_places=2)
     amount_max = forms.DecimalField(label=_("Max. amount"), required=False, min_value=0,
                                     decimal_places=2)
+    disputed = forms.BooleanField(label=_("Disputed only"), required=False)
+    # The dashboard's figures of one collector's portfolio link here with it.
+    owner = forms.ModelChoiceField(label=_("Collector"), required=False,
+                                   queryset=get_user_model().objects.filter(is_active=True),
+                                   widget=forms.HiddenInput)
 
     def filters(self):
         return self.cleaned_data if self.is_valid() else {}

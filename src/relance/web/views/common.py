@@ -1,13 +1,13 @@
 """Helpers shared by the customer and invoice pages."""
-from django.shortcuts import redirect
-
 from relance.cases.models import Dispute, DisputeStatus
 from relance.ledger import aging
 
 
 def home(request):
-    # The dashboard comes later; the customer list is where a collector starts the day.
-    return redirect("web:customers")
+    """The home page is the dashboard of the user's scope (relance.insights)."""
+    from relance.insights.views import dashboard_page
+
+    return dashboard_page(request)
 
 
 def mark_invoices(invoices, today):

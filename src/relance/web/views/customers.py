@@ -67,6 +67,11 @@ def _filtered_customers(filters, today):
             Customer.objects.filter(credit_limit__isnull=False), today)
         customers = customers.filter(
             pk__in=over.filter(open_balance__gt=F("credit_limit")).values("pk"))
+    if filters.get("over_limit"):
+        over = queries.annotate_open_totals(
+            Customer.objects.filter(credit_limit__isnull=False), today)
+        customers = customers.filter(
+            pk__in=over.filter(open_balance__gt=F("credit_limit")).values("pk"))
     return customers
 
 

@@ -1,0 +1,95 @@
+"""Alerts: a customer over its credit limit, or paying later than usual.
+
+The daily refresh (`relance insights refresh`, or the first dashboard or worklist view
+of the day) raises an alert when its condition starts and clears it when it ends; both
+go on the customer's timeline once. Between refreshes the pages read the live rows.
+"""
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from relance.insights import behaviour, snapshots
+from relance.insights.models import Alert, AlertKind, Refresh
+from relance.ledger import queries, timeline
+from relance.ledger.models import Customer, Invoice, InvoiceStatus
+
+# Closed months recomputed every day: payments are often entered a few days late.
+RECOMPUTED_MONTHS = 2
+BATCH = 2000
+
+
+def over_credit_limit(company, today):
+    """{customer: (balance, limit)} of customers whose open balance exceeds their limit."""
+    customers = queries.annotate_open_totals(
+        Customer.objects.filter(company=company, credit_limit__isnull=False), today)
+    return {c: {"balance": str(c.open_balance), "limit": str(c.credit_limit)}
+            for c in customers.filter(open_balance__gt=F("credit_limit"))}
+
+
+def paying_later(company, today):
+    """{customer: drift} of customers paid recently whose payments drift later."""
+    since = today - dt.timedelta(days=behaviour.RECENT_DAYS)
+    ids = list(Invoice.objects.filter(company=company, status=InvoiceStatus.PAID,
+                                      paid_on__gt=since, paid_on__lte=today)
+               .values_list("customer_id", flat=True).distinct())
+    found = {}
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        for customer_id, paid in behaviour.paid_rows(batch).items():
+            seen = behaviour.payment_behaviour(paid, today)
+            if seen.paying_later:
+                found[customer_id] = {"recent": str(seen.recent_days_late),
+                                      "usual": str(seen.usual_days_late)}
+    customers = Customer.objects.in_bulk(list(found))
+    return {customers[pk]: data for pk, data in found.items()}
+
+
+def refresh(company, today):
+    """Raise and clear both kinds of alerts for `company`, and let the last closed
+    months be recomputed on the next view."""
+    snapshots.forget(company, since=_months_back(today, RECOMPUTED_MONTHS))
+    _sync(company, AlertKind.OVER_CREDIT_LIMIT, over_credit_limit(company, today), today)
+    _sync(company, AlertKind.PAYING_LATER, paying_later(company, today), today)
+    Refresh.objects.update_or_create(company=company, defaults={"as_of": today})
+
+
+def refresh_if_stale(company, today):
+    """Refresh once a day; concurrent first views may both refresh: harmless."""
+    if not Refresh.objects.filter(company=company, as_of__gte=today).exists():
+        refresh(company, today)
+
+
+def _months_back(today, months):
+    day = today.replace(day=1)
+    for _ in range(months):
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+    return day
+
+
+def _sync(company, kind, current, today):
+    live = {a.customer_id: a for a in Alert.objects.filter(
+        company=company, kind=kind, cleared_on__isnull=True).select_related("customer")}
+    for customer, data in current.items():
+        if customer.pk not in live:
+            _raise(company, customer, kind, data, today)
+    still = {c.pk for c in current}
+    for customer_id, alert in live.items():
+        if customer_id not in still:
+            alert.cleared_on = today
+            alert.save(update_fields=["cleared_on"])
+            timeline.record(company, "alert.cleared", customer=alert.customer,
+                            actor_label="system", message=alert.get_kind_display(),
+                            data={"alert": alert.pk, "kind": kind})
+
+
+def _raise(company, customer, kind, data, today):
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(company=company, customer=customer, kind=kind,
+                                         raised_on=today, data=data)
+            timeline.record(company, f"alert.{kind}", customer=customer,
+                            actor_label="system", message=str(AlertKind(kind).label),
+                            data={"alert": alert.pk, **data})
+    except IntegrityError:
+        pass   # another refresh raised it a moment ago

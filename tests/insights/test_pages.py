@@ -1,0 +1,119 @@
+"""The dashboard and the worklist through the test client, under each role."""
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from relance.insights.models import Alert, AlertKind
+from relance.ledger.models import Event
+from relance.team.models import User
+from tests.insights.world import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def dashboard(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("web:home"), params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return response
+
+
+def test_the_manager_sees_the_companys_figures(client, world):
+    f = dashboard(client, world["claire"]).context["f"]
+    # Open: 6,000 (45 days) + 1,000 (not due) + 2,000 (100 days) = 9,000; overdue 8,000.
+    assert (f.receivables, f.overdue) == (9000, 8000)
+    assert f.aging == {"not_due": 1000, "1_30": 0, "31_60": 6000, "61_90": 0, "over_90": 2000}
+    assert round(f.overdue_share, 1) == Decimal("88.9")
+
+
+def test_each_figure_links_to_the_list_behind_it(client, world):
+    response = dashboard(client, world["claire"])
+    page = response.content.decode()
+    assert f'{reverse("web:invoices")}?bucket=31_60' in page
+    assert f'{reverse("web:invoices")}?overdue=on' in page
+    assert f'{reverse("web:invoices")}?disputed=on' in page
+    assert reverse("web:customer", args=[world["roux"].pk]) in page
+    # The bucket's list holds exactly the invoices the figure sums.
+    listed = client.get(reverse("web:invoices"), {"bucket": "31_60"}).context["page"].rows
+    assert [i.number for i in listed] == ["F-ROUX-1"]
+    disputed = client.get(reverse("web:invoices"), {"disputed": "on"}).context["page"].rows
+    assert [i.number for i in disputed] == ["F-BLANC-1"]
+
+
+def test_a_collector_sees_their_portfolio_only(client, world):
+    response = dashboard(client, world["paul"])
+    assert response.context["f"].receivables == 7000
+    assert [r["customer__name"] for r in response.context["top_overdue"]] == [
+        "Boulangerie Roux"]
+    assert f'?owner={world["paul"].pk}' in response.content.decode()
+
+
+def test_a_sales_rep_sees_the_customers_they_sell_to(client, world):
+    response = dashboard(client, world["sam"])
+    assert response.context["f"].receivables == 7000
+    assert [p.customer for p in response.context["promises"]] == [world["roux"]]
+
+
+def test_a_manager_narrows_the_dashboard_to_one_collector(client, world):
+    response = dashboard(client, world["claire"], collector=world["lea"].pk)
+    assert response.context["f"].receivables == 2000
+    assert response.context["oldest_disputes"][0].invoice.number == "F-BLANC-1"
+    # A bad collector id shows the whole company rather than an error.
+    assert dashboard(client, world["claire"], collector="x").context["f"].receivables == 9000
+
+
+def test_over_the_credit_limit_raises_an_alert_once_on_the_timeline(client, world):
+    response = dashboard(client, world["claire"])
+    alert = Alert.objects.get()
+    assert (alert.customer, alert.kind) == (world["roux"], AlertKind.OVER_CREDIT_LIMIT)
+    assert "Over its credit limit" in response.content.decode()
+    dashboard(client, world["claire"])
+    assert Event.objects.filter(type="alert.over_credit_limit").count() == 1
+    over = client.get(reverse("web:customers"), {"over_limit": "on"}).context["page"]
+    assert list(over.object_list) == [world["roux"]]
+
+
+def test_the_worklist_orders_the_days_tasks_by_priority(client, world):
+    client.force_login(world["claire"])
+    response = client.get(reverse("insights:worklist"), HTTP_ACCEPT_LANGUAGE="en")
+    tasks = response.context["tasks"]
+    kinds = {(t.kind, t.customer.reference) for t in tasks}
+    assert kinds == {("broken_promise", "ROUX"), ("dispute", "BLANC"),
+                     ("bounced", "BLANC"), ("over_limit", "ROUX")}
+    assert [t.priority for t in tasks] == sorted((t.priority for t in tasks), reverse=True)
+    bounced = next(t for t in tasks if t.kind == "bounced")
+    assert bounced.url == reverse("web:customer", args=[world["blanc"].pk])
+    # 2,000 EUR, 100 days late (x 4.33), Blanc's risk: its reasons are on the row.
+    assert bounced.amount == 2000 and bounced.days_late == 100
+    assert "Broken promise" in response.content.decode()
+
+
+def test_a_collectors_worklist_holds_their_customers_only(client, world):
+    client.force_login(world["lea"])
+    tasks = client.get(reverse("insights:worklist")).context["tasks"]
+    assert {t.customer.reference for t in tasks} == {"BLANC"}
+
+
+def test_a_manager_filters_the_worklist_by_collector(client, world):
+    client.force_login(world["claire"])
+    tasks = client.get(reverse("insights:worklist"),
+                       {"collector": world["paul"].pk}).context["tasks"]
+    assert {t.customer.reference for t in tasks} == {"ROUX"}
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, world):
+    for url in (reverse("web:home"), reverse("insights:worklist")):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_an_empty_database_shows_an_empty_dashboard(client, db):
+    user = User.objects.create_user("a@b.example", "pw", role="admin")
+    client.force_login(user)
+    assert client.get(reverse("web:home")).status_code == 200
