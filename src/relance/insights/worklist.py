@@ -53,7 +53,11 @@ def tasks_for(user, scope, today):
     summaries = behaviour.summaries_for({t.customer.pk: t.customer for t in found}.values(),
                                         today)
     for task in found:
-        task.risk = summaries[task.customer.pk].risk
+        summary = summaries[task.customer.pk]
+        task.risk = summary.risk
+        if task.kind == PAYING_LATER:
+            # what a customer drifting later puts at stake is what it owes late already
+            task.amount = summary.overdue
         task.priority = priority.priority(task.amount, task.days_late, task.risk.score)
     return sorted(found, key=lambda t: (-t.priority, t.kind, t.customer.pk))
 
