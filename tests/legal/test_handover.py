@@ -287,3 +287,18 @@ def test_the_statement_page_links_the_legal_path_for_those_who_may_see_it(client
                        world["lenoir"].pk).content.decode()
     assert path not in get(client, world["sam"], "legal:statement",
                            world["lenoir"].pk).content.decode()
+
+
+def test_the_customer_page_has_the_legal_section_with_the_form_for_managers_only(client,
+                                                                                 world):
+    hand_over(world)
+    path = reverse("legal:path", args=[world["lenoir"].pk])
+    manager = get(client, world["claire"], "web:customer", world["lenoir"].pk)
+    page = manager.content.decode()
+    assert 'id="legal"' in page and path in page and 'id="handover-form"' in page
+    assert "Recouvra SA" in page and 'class="case-form report-form"' in page
+    collector = get(client, world["paul"], "web:customer", world["lenoir"].pk).content.decode()
+    assert path in collector and "Recouvra SA" in collector
+    assert 'id="handover-form"' not in collector and "report-form" not in collector
+    sales = get(client, world["sam"], "web:customer", world["lenoir"].pk)
+    assert sales.status_code == 200 and 'id="legal"' not in sales.content.decode()
