@@ -18,6 +18,8 @@ from relance.dunning.forms import CalendarFilterForm
 from relance.dunning.models import ActionStatus
 from relance.dunning.views.access import dunning_page
 from relance.ledger import timeline
+from relance.web import exports
+from relance.web.export_columns import CALL_COLUMNS
 
 PAGE_SIZE = 50
 HISTORY = 20  # timeline events shown on a call's page
@@ -28,6 +30,10 @@ def call_list(request, company):
     today = timezone.localdate()
     form = CalendarFilterForm.for_user(request.GET, request.user)
     collector = form.owner_id() if request.user.is_manager else None
+    if exports.wanted(request):
+        rows = (calls.describe(a, today)
+                for a in calls.call_list(company, request.user, today, collector))
+        return exports.response(request, rows, CALL_COLUMNS, "calls")
     page = Paginator(calls.call_list(company, request.user, today, collector),
                      PAGE_SIZE).get_page(request.GET.get("page"))
     for action in page:

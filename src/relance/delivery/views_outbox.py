@@ -22,6 +22,8 @@ from relance.delivery import letters as letter_service
 from relance.delivery.forms_outbox import CancelMessageForm, PostingForm, TrackingImportForm
 from relance.delivery.models import MessageState
 from relance.dunning.views.access import dunning_page
+from relance.web import exports
+from relance.web.export_columns import MESSAGE_COLUMNS
 
 PAGE_SIZE = 50
 SECTION = "outbox"
@@ -34,6 +36,10 @@ SECTION = "outbox"
 def outbox(request, company):
     visible = evidence.visible_messages(request.user, company)
     rows = evidence.listed(visible)
+    if exports.wanted(request):
+        chosen = request.GET.get("state")
+        found = rows.filter(state=chosen) if chosen in MessageState.values else rows
+        return exports.response(request, found.order_by("-id"), MESSAGE_COLUMNS, "outbox")
     sections = [
         ("failed", rows.filter(state=MessageState.DEAD).order_by("-available_at", "-id")),
         ("waiting", rows.filter(state__in=evidence.WAITING).order_by("available_at", "id")),

@@ -9,6 +9,8 @@ from relance.dunning.forms import CalendarFilterForm
 from relance.dunning.models import ActionStatus, Channel
 from relance.dunning.views.access import dunning_page
 from relance.ledger.models import Customer
+from relance.web import exports
+from relance.web.export_columns import PLANNED_COLUMNS
 
 SHOWN = 1000  # actions on one page; a filter by collector narrows a large ledger
 
@@ -23,6 +25,8 @@ def calendar(request, company):
         theirs = set(Customer.objects.filter(company=company, owner_id=owner)
                      .values_list("pk", flat=True))
         drafts = [d for d in drafts if d.planned.customer_id in theirs]
+    if exports.wanted(request):
+        return exports.response(request, _entries(drafts), PLANNED_COLUMNS, "calendar")
     shown = drafts[:SHOWN]
     context = {"section": "dunning", "form": form, "today": today,
                "days": _by_day_and_customer(shown), "count": len(drafts),
@@ -30,12 +34,17 @@ def calendar(request, company):
     return render(request, "dunning/calendar.html", context)
 
 
-def _by_day_and_customer(drafts):
-    """[(day, [(customer, [entry])])], days in order, customers by name."""
+def _entries(drafts):
+    """The drafts as entries, by day then customer name."""
     customers = Customer.objects.select_related("owner").in_bulk(
         {d.planned.customer_id for d in drafts})
-    entries = sorted((_entry(d, customers[d.planned.customer_id]) for d in drafts),
-                     key=lambda e: (e["day"], e["customer"].name, e["customer"].pk))
+    return sorted((_entry(d, customers[d.planned.customer_id]) for d in drafts),
+                  key=lambda e: (e["day"], e["customer"].name, e["customer"].pk))
+
+
+def _by_day_and_customer(drafts):
+    """[(day, [(customer, [entry])])], days in order, customers by name."""
+    entries = _entries(drafts)
     return [(day, [(customer, list(rows)) for customer, rows in
                    groupby(day_rows, key=lambda e: e["customer"])])
             for day, day_rows in groupby(entries, key=lambda e: e["day"])]

@@ -18,6 +18,8 @@ from relance.dunning.wording import message_for
 from relance.dunning.forms import ActionEditForm, CancelForm
 from relance.dunning.views.access import action_for, dunning_page
 from relance.ledger.models import Event
+from relance.web import exports
+from relance.web.export_columns import ACTION_COLUMNS
 
 PAGE_SIZE = 50
 
@@ -27,6 +29,8 @@ def review(request, company):
     queue = actions.awaiting_approval(company).select_related("customer__owner")
     if not request.user.is_manager:
         queue = queue.filter(customer__owner=request.user)
+    if exports.wanted(request):
+        return exports.response(request, queue, ACTION_COLUMNS, "awaiting-approval")
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"section": "dunning", "page": page}
     return render(request, "dunning/review.html", context)

@@ -67,11 +67,6 @@ def _filtered_customers(filters, today):
             Customer.objects.filter(credit_limit__isnull=False), today)
         customers = customers.filter(
             pk__in=over.filter(open_balance__gt=F("credit_limit")).values("pk"))
-    if filters.get("over_limit"):
-        over = queries.annotate_open_totals(
-            Customer.objects.filter(credit_limit__isnull=False), today)
-        customers = customers.filter(
-            pk__in=over.filter(open_balance__gt=F("credit_limit")).values("pk"))
     return customers
 
 
@@ -117,6 +112,7 @@ def render_customer(request, customer, tab=None, **submitted):
     context = {
         "section": "customers", "customer": customer, "today": today, "tab": tab,
         "tabs": _tab_links(), "risk_template": RISK_TEMPLATE,
+        "risk_summary": _risk_summary(customer, today),
         "totals": queries.open_totals_for([customer.pk], today).get(customer.pk, {}),
         "on_hold": customer.is_on_hold(today),
         **_header(request.user, customer, today),
@@ -162,6 +158,14 @@ TAB_CONTEXT = {"invoices": _invoices_tab, "contacts": _contacts_tab,
 # works without it.
 RISK_TEMPLATE = ("insights/_customer_risk.html"
                  if importlib.util.find_spec("relance.insights.behaviour") else None)
+
+def _risk_summary(customer, today):
+    if RISK_TEMPLATE is None:
+        return None
+    from relance.insights.behaviour import summary_for
+
+    return summary_for(customer, today)
+
 
 # Kept for the modules that still say it this way.
 may_act = access.can_act_on

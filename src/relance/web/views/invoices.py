@@ -62,10 +62,6 @@ def _filtered_invoices(filters, today):
         invoices = invoices.filter(disputes__status=DisputeStatus.OPEN)
     if filters.get("owner"):
         invoices = invoices.filter(customer__owner=filters["owner"])
-    if filters.get("disputed"):
-        invoices = invoices.filter(disputes__status=DisputeStatus.OPEN)
-    if filters.get("owner"):
-        invoices = invoices.filter(customer__owner=filters["owner"])
     if filters.get("amount_min") is not None:
         invoices = invoices.filter(amount_total__gte=filters["amount_min"])
     if filters.get("amount_max") is not None:
