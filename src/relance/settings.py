@@ -138,6 +138,8 @@ DELIVERY_RETRY_SECONDS = env.integer("DELIVERY_RETRY_SECONDS", 60)
 DELIVERY_MAX_ATTEMPTS = env.integer("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_MAX_PER_MINUTE = env.integer("DELIVERY_MAX_PER_MINUTE", 300)
 WORKER_POLL_SECONDS = env.integer("WORKER_POLL_SECONDS", 5)
+# The dashboard's figures are kept this long while the ledger is unchanged (docs/insights.md).
+INSIGHTS_CACHE_SECONDS = env.integer("INSIGHTS_CACHE_SECONDS", 300)
 
 # The debtor portal (docs/portal.md): the address links are built on, how long a link
 # lasts, where uploads go (outside the static and media roots), what debtors may send

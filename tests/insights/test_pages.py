@@ -117,3 +117,21 @@ def test_an_empty_database_shows_an_empty_dashboard(client, db):
     user = User.objects.create_user("a@b.example", "pw", role="admin")
     client.force_login(user)
     assert client.get(reverse("web:home")).status_code == 200
+
+
+def test_figures_are_kept_until_the_ledger_changes(client, world, django_assert_max_num_queries):
+    from tests.web.ledger_builders import invoice
+
+    assert dashboard(client, world["claire"]).context["f"].receivables == 9000
+    with django_assert_max_num_queries(25) as counted:
+        dashboard(client, world["claire"])
+    kept_queries = len(counted.captured_queries)
+    invoice(world["moreau"], "300.00", due_days_ago=5)
+    with django_assert_max_num_queries(60) as counted:
+        assert dashboard(client, world["claire"]).context["f"].receivables == 9300
+    assert len(counted.captured_queries) > kept_queries + 5
+
+
+def test_with_the_cache_off_every_view_computes(client, world, settings):
+    settings.INSIGHTS_CACHE_SECONDS = 0
+    assert dashboard(client, world["claire"]).context["f"].overdue == 8000

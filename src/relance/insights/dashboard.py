@@ -11,7 +11,7 @@ from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from relance.insights import metrics, snapshots
 from relance.insights.models import Alert
 from relance.ledger import aging, queries
-from relance.ledger.models import Invoice, InvoiceKind, Payment
+from relance.ledger.models import Customer, Invoice, InvoiceKind, Payment
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -20,6 +20,7 @@ TREND_MONTHS = 12
 # Ages of open disputes, in days since they were opened: (key, first day, last day).
 DISPUTE_AGES = (("0_7", 0, 7), ("8_30", 8, 30), ("31_60", 31, 60), ("over_60", 61, None))
 OLDEST_DISPUTES = 10
+ALERTS_SHOWN = 10
 
 
 def _sum(field, condition=None):
@@ -44,11 +45,17 @@ def aging_balance(scope, today):
 
 
 def top_overdue(scope, today, limit=TOP_OVERDUE):
-    return list(scope.filter(queries.overdue_invoices(today))
-                .values("customer_id", "customer__name", "customer__reference")
+    """The customers owing the most overdue money. Grouped on the invoice index alone;
+    names are read for the ten found, not joined to every overdue invoice."""
+    rows = list(scope.filter(queries.overdue_invoices(today)).values("customer_id")
                 .annotate(overdue=Sum("open_amount"), oldest_due=Min("due_date"),
                           invoices=Count("id"))
                 .order_by("-overdue", "customer_id")[:limit])
+    names = Customer.objects.in_bulk([row["customer_id"] for row in rows])
+    for row in rows:
+        row["customer__name"] = names[row["customer_id"]].name
+        row["customer__reference"] = names[row["customer_id"]].reference
+    return rows
 
 
 def month_to_date(scope, today):
@@ -97,9 +104,14 @@ def open_disputes(scope, today):
     return ages, oldest
 
 
-def live_alerts(scope):
-    return list(scope.filter(Alert.objects.filter(cleared_on__isnull=True))
-                .select_related("customer").order_by("kind", "-raised_on", "id"))
+def live_alerts(scope, shown=ALERTS_SHOWN):
+    """{kind: (how many, the latest `shown`)} of the alerts still live; the worklist
+    lists them all."""
+    alerts = scope.filter(Alert.objects.filter(cleared_on__isnull=True))
+    counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
+    return {kind: (n, list(alerts.filter(kind=kind).select_related("customer")
+                           .order_by("-raised_on", "-id")[:shown]))
+            for kind, n in sorted(counts.items())}
 
 
 @dataclass

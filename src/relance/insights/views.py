@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relance.insights import alerts, dashboard as loaders, worklist
+from relance.insights import alerts, cache, dashboard as loaders, worklist
 from relance.insights.scope import scope_for
 from relance.ledger import aging
 from relance.ledger.models import Company
@@ -42,23 +42,29 @@ def dashboard_page(request):
     if company is None:
         return render(request, "insights/no_company.html", {"section": "home"})
     alerts.refresh_if_stale(company, today)
-    figures = loaders.figures(scope, today)
-    disputes_by_age, oldest_disputes = loaders.open_disputes(scope, today)
+    data = cache.kept("dashboard", scope, today, lambda: _dashboard_data(scope, today))
+    figures = data["f"]
     context = {
         "section": "home", "today": today, "form": form, "company": company,
-        "scope": scope, "f": figures, "list_filter": scope.list_filter,
+        "scope": scope, "list_filter": scope.list_filter, **data,
         "aging_rows": [(key, aging.LABELS[key], amount)
                        for key, amount in figures.aging.items()],
-        "top_overdue": loaders.top_overdue(scope, today),
-        "promises": loaders.promises_this_week(scope, today),
         "disputes_by_age": [(key, DISPUTE_AGE_LABELS[key], n, amount)
-                            for key, n, amount in disputes_by_age],
-        "oldest_disputes": oldest_disputes,
-        "alerts": loaders.live_alerts(scope),
+                            for key, n, amount in data["disputes_by_age"]],
         "chart": _chart_data(figures),
         "several_companies": Company.objects.count() > 1,
     }
     return render(request, "insights/dashboard.html", context)
+
+
+def _dashboard_data(scope, today):
+    """Every number of the page, as plain values and rows that can be cached."""
+    disputes_by_age, oldest_disputes = loaders.open_disputes(scope, today)
+    return {"f": loaders.figures(scope, today),
+            "top_overdue": loaders.top_overdue(scope, today),
+            "promises": loaders.promises_this_week(scope, today),
+            "disputes_by_age": disputes_by_age, "oldest_disputes": oldest_disputes,
+            "alerts": loaders.live_alerts(scope)}
 
 
 DISPUTE_AGE_LABELS = {"0_7": _("0-7 days"), "8_30": _("8-30 days"),

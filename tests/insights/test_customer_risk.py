@@ -1,0 +1,69 @@
+"""The customer page's risk header: `summary_for` loads a customer's history and the
+partial shows its score, reasons and habits; `relance insights` from the command line."""
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from relance.insights.behaviour import summary_for
+from relance.insights.models import Alert
+from tests.insights.world import build
+from tests.web.ledger_builders import paid_invoice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def test_summary_for_a_customer_over_its_limit(world):
+    summary = summary_for(world["roux"], timezone.localdate())
+    assert (summary.balance, summary.overdue, summary.credit_limit) == (7000, 6000, 5000)
+    assert summary.over_credit_limit
+    # No settled invoice yet (10), overdue 6,000 / limit 5,000 (25), over the limit (10).
+    assert summary.risk.score == 45
+    assert summary.behaviour.trend == "unknown"
+
+
+def test_summary_for_a_good_payer(world):
+    for n in range(3):
+        paid_invoice(world["moreau"], "100.00", due_days_ago=10 + n, reference=f"VIR-{n}")
+    summary = summary_for(world["moreau"], timezone.localdate())
+    assert (summary.behaviour.invoices, summary.behaviour.on_time_share) == (4, 100)
+    assert summary.risk.score == 0 and not summary.over_credit_limit
+
+
+def test_the_partial_shows_score_reasons_and_habits(world):
+    summary = summary_for(world["roux"], timezone.localdate())
+    with translation.override("en"):
+        html = render_to_string("insights/_customer_risk.html", {"risk_summary": summary})
+    assert "risk-medium" in html and ">45<" in html
+    assert "of the credit limit" in html and "exceeded" in html
+    assert "not enough payments" in html
+
+
+def test_the_partial_renders_nothing_without_a_summary():
+    assert "customer-risk" not in render_to_string("insights/_customer_risk.html", {})
+
+
+def test_the_template_tag_computes_the_summary_itself(world):
+    with translation.override("en"):
+        html = Template("{% load insights %}{% customer_risk customer %}").render(
+            Context({"customer": world["blanc"]}))
+    assert "1 open dispute." in html
+
+
+def test_the_command_refreshes_alerts_and_prints_figures(world):
+    call_command("insights", "refresh")
+    assert Alert.objects.filter(customer=world["roux"], cleared_on__isnull=True).count() == 1
+    out = StringIO()
+    call_command("insights", "figures", "--json", stdout=out)
+    found = json.loads(out.getvalue())
+    assert (found["receivables"], found["overdue"]) == ("9000.00", "8000.00")
+    assert len(found["dso_trend"]) == 12
