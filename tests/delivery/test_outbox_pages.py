@@ -243,7 +243,8 @@ def test_the_customer_page_links_the_history_and_the_timeline_links_the_evidence
     page = get(as_user(client, world["claire"]), "web:customer", world["roux"].pk)
     text = page.content.decode()
     assert reverse("outbox:history", args=[world["roux"].pk]) in text
-    assert reverse("outbox:message", args=[sent.pk]) in text
+    timeline = client.get(reverse("web:customer", args=[world["roux"].pk]), {"tab": "timeline"})
+    assert reverse("outbox:message", args=[sent.pk]) in timeline.content.decode()
 
 
 def test_posting_to_a_button_with_get_is_refused_without_error(client, world):

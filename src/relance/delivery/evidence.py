@@ -16,17 +16,15 @@ from relance.delivery.channels import CHANNELS
 from relance.delivery.documents import history_pdf
 from relance.delivery.models import Message, MessageState
 from relance.ledger.models import Customer
-from relance.team.models import Role
+from relance.team import access
 
 WAITING = (MessageState.HELD, MessageState.PENDING)
 
 
 def visible_messages(user, company):
     """The messages `user` may see."""
-    messages = Message.objects.filter(company=company)
-    if not user.is_manager:
-        messages = messages.filter(action__customer__owner=user)
-    return messages
+    return Message.objects.filter(company=company).filter(
+        access.customer_scope(user, "action__customer__"))
 
 
 def listed(messages):
@@ -76,14 +74,9 @@ def eml(message):
 
 # A customer's history ---------------------------------------------------------------
 
-def may_see_customer(user, customer):
-    """Managers see every customer; a collector the customers they own; a sales rep
-    the customers they sell to."""
-    if user.is_manager:
-        return True
-    if user.role == Role.SALES:
-        return customer.sales_rep_id == user.pk
-    return customer.owner_id == user.pk
+# Managers see every customer; a collector the customers they own; a sales rep the
+# customers they sell to (relance.team.access).
+may_see_customer = access.can_view_customer
 
 
 def customer_for(user, pk):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from relance.dunning.models import Action
 from relance.ledger.companies import default_company
+from relance.team import access
 from relance.team.models import Role
 
 
@@ -45,10 +46,7 @@ def current_company():
 
 def visible_actions(user, company):
     """The actions `user` may see and decide on."""
-    actions = Action.objects.filter(company=company)
-    if not user.is_manager:
-        actions = actions.filter(customer__owner=user)
-    return actions
+    return access.scoped(Action.objects.filter(company=company), user)
 
 
 def action_for(user, company, pk):
