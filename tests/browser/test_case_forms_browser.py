@@ -47,6 +47,8 @@ def test_a_collector_records_a_promise_and_sees_it_listed_and_on_the_timeline(
     promises = page.locator("table.promises")
     assert "F-45" in promises.inner_text()
     assert "Virement vendredi" in promises.inner_text()
+    page.locator('#tabs a[data-tab="timeline"]').click()
+    page.wait_for_selector('#tab-panel[data-tab="timeline"]')
     assert page.locator('.timeline .event-type[title="promise.recorded"]').count() == 1
     assert Promise.objects.get().amount == late_payer["f45"].open_amount
 
