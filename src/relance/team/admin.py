@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from relance.team.models import User
+from relance.team.models import Note, Notification, User
 
 
 @admin.register(User)
@@ -16,3 +16,18 @@ class RelanceUserAdmin(UserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"fields": ("email", "role", "password1", "password2")}),)
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ("customer", "author", "created_at")
+    search_fields = ("text", "customer__name", "customer__reference")
+    raw_id_fields = ("customer", "author")
+    filter_horizontal = ("mentioned",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "text", "created_at", "read_at")
+    list_filter = ("read_at",)
+    raw_id_fields = ("user", "note")
