@@ -145,3 +145,15 @@ def test_a_tampered_upload_path_is_never_read(story):
     upload.path = "../../../../etc/passwd"
     with pytest.raises(FileNotFoundError):
         answers.uploads.path_of(upload)
+
+
+def test_a_foreign_invoice_id_in_the_dispute_address_preselects_nothing(debtor, story):
+    page = debtor.get(reverse("portal:dispute"), {"invoice": story["foreign"].pk})
+    assert page.status_code == 200
+    assert "F-900" not in page.content.decode()
+
+
+def test_a_foreign_or_unknown_webhook_provider_is_not_found(client, story):
+    response = client.post(reverse("portal:webhook", args=["paypal"]), b"{}",
+                           content_type="application/json")
+    assert response.status_code == 404

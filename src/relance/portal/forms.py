@@ -7,14 +7,17 @@ from relance.cases.models import DisputeReason
 from relance.portal import uploads
 
 
-class InvoiceChoices(forms.ModelMultipleChoiceField):
+class InvoiceLabel:
     def label_from_instance(self, invoice):
         return f"{invoice.number} — {invoice.open_amount} {invoice.currency}"
 
 
-class InvoiceChoice(forms.ModelChoiceField):
-    def label_from_instance(self, invoice):
-        return f"{invoice.number} — {invoice.open_amount} {invoice.currency}"
+class InvoiceChoices(InvoiceLabel, forms.ModelMultipleChoiceField):
+    pass
+
+
+class InvoiceChoice(InvoiceLabel, forms.ModelChoiceField):
+    pass
 
 
 def _file_checked(field_name):

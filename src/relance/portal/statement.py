@@ -21,10 +21,14 @@ class Statement:
         return list(self.totals)
 
 
+def open_invoice_rows(customer):
+    """The customer's open invoices: the only ones a portal form may name."""
+    return Invoice.objects.filter(customer=customer, kind=InvoiceKind.INVOICE,
+                                  status=InvoiceStatus.OPEN, open_amount__gt=0)
+
+
 def open_invoices(customer):
-    return list(Invoice.objects.filter(customer=customer, kind=InvoiceKind.INVOICE,
-                                       status=InvoiceStatus.OPEN, open_amount__gt=0)
-                .order_by("due_date", "number"))
+    return list(open_invoice_rows(customer).order_by("due_date", "number"))
 
 
 def statement_of(customer):
@@ -47,8 +51,3 @@ def due_totals(invoices, credit_notes):
         totals[note.currency] -= note.open_amount
     return dict(sorted(totals.items(), key=lambda item: (item[0] != "EUR", item[0])))
 
-
-def invoices_of(customer, ids):
-    """The customer's open invoices among `ids`; an id of anyone else's is dropped
-    (the forms refuse it before: this is the last fence)."""
-    return [i for i in open_invoices(customer) if i.pk in set(ids)]

@@ -8,21 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.cases.services import CaseRefused
-from relance.ledger.models import ContactRole, Invoice, InvoiceKind, InvoiceStatus
+from relance.ledger.models import ContactRole
 from relance.portal import answers, forms, session
-
-
-def _open_queryset(customer):
-    return Invoice.objects.filter(customer=customer, kind=InvoiceKind.INVOICE,
-                                  status=InvoiceStatus.OPEN, open_amount__gt=0)
+from relance.portal.statement import open_invoice_rows
 
 
 def _page(request, form_class, template, act, done, initial=None):
     """GET shows the form; POST runs `act(cleaned_data)` in one transaction, then goes
     back to the statement with `done`; a CaseRefused is the form's error."""
-    options = {"invoices": _open_queryset(request.customer)}
-    if form_class is forms.ContactForm:
-        options = {}
+    options = ({} if form_class is forms.ContactForm
+               else {"invoices": open_invoice_rows(request.customer)})
     form = (form_class(request.POST, request.FILES, **options) if request.method == "POST"
             else form_class(initial=initial or {}, **options))
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 """Paying: by transfer (bank details, reference, EPC QR code for the chosen amount) or
 by card through the configured provider, whose webhook records the payment."""
 import time
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -14,47 +15,47 @@ from django.views.decorators.http import require_GET, require_POST
 from relance.portal import cards, session, transfer
 from relance.portal.forms import PayForm
 from relance.portal.payments import (
-    CheckoutRequest, ProviderError, SignatureInvalid, by_name, configured,
+    CheckoutRequest,
+    ProviderError,
+    SignatureInvalid,
+    by_name,
+    configured,
 )
-from relance.portal.statement import open_invoices
-from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
-
-
-def _open_queryset(customer):
-    return Invoice.objects.filter(customer=customer, kind=InvoiceKind.INVOICE,
-                                  status=InvoiceStatus.OPEN, open_amount__gt=0)
+from relance.portal.statement import open_invoice_rows, open_invoices
 
 
 def _pay_form(request):
     """The form read from the query string; without one, every open invoice in the
     first currency."""
-    invoices = _open_queryset(request.customer)
+    invoices = open_invoice_rows(request.customer)
     if "invoices" in request.GET:
         return PayForm(request.GET, invoices=invoices)
-    first = open_invoices(request.customer)[:1]
-    currency = first[0].currency if first else "EUR"
-    chosen = [i.pk for i in open_invoices(request.customer) if i.currency == currency]
+    listed = open_invoices(request.customer)
+    currency = listed[0].currency if listed else "EUR"
+    chosen = [i.pk for i in listed if i.currency == currency]
     return PayForm({"invoices": chosen}, invoices=invoices)
+
+
+def _pay_page(request, form, status, **extra):
+    return render(request, "portal/pay.html", {
+        "customer": request.customer, "company": request.customer.company, "form": form,
+        "card": configured() is not None, **extra}, status=status)
 
 
 @session.portal_view
 @require_GET
 def pay(request):
     form = _pay_form(request)
-    context = {"customer": request.customer, "company": request.customer.company,
-               "form": form, "card": configured() is not None}
-    if form.is_valid():
-        chosen = form.cleaned_data["invoices"]
-        found = transfer.transfer_for(request.customer.company, request.customer, chosen,
-                                      form.cleaned_data["amount"])
-        code = transfer.epc_code(found)
-        context.update(transfer=found, qr=code.svg_data_uri(scale=4, border=2) if code else "",
-                       query=request.GET.urlencode() or _query(form))
-    return render(request, "portal/pay.html", context, status=200 if form.is_valid() else 400)
+    if not form.is_valid():
+        return _pay_page(request, form, 400)
+    found = transfer.transfer_for(request.customer.company, request.customer,
+                                  form.cleaned_data["invoices"], form.cleaned_data["amount"])
+    return _pay_page(request, form, 200, transfer=found,
+                     qr=transfer.epc_code(found) is not None,
+                     query=request.GET.urlencode() or _query(form))
 
 
 def _query(form):
-    from urllib.parse import urlencode
     return urlencode({"invoices": [i.pk for i in form.cleaned_data["invoices"]],
                       "amount": form.cleaned_data["amount"]}, doseq=True)
 
@@ -62,7 +63,7 @@ def _query(form):
 @session.portal_view
 @require_GET
 def qr_png(request):
-    form = PayForm(request.GET, invoices=_open_queryset(request.customer))
+    form = PayForm(request.GET, invoices=open_invoice_rows(request.customer))
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose the invoices to pay."))
     found = transfer.transfer_for(request.customer.company, request.customer,
@@ -77,11 +78,9 @@ def qr_png(request):
 @require_POST
 def pay_by_card(request):
     provider = configured()
-    form = PayForm(request.POST, invoices=_open_queryset(request.customer))
+    form = PayForm(request.POST, invoices=open_invoice_rows(request.customer))
     if provider is None or not form.is_valid():
-        return render(request, "portal/pay.html", {
-            "customer": request.customer, "company": request.customer.company,
-            "form": form, "card": provider is not None}, status=400)
+        return _pay_page(request, form, 400)
     chosen, link = form.cleaned_data["invoices"], request.portal_link
     try:
         address = provider.checkout(CheckoutRequest(
@@ -95,9 +94,7 @@ def pay_by_card(request):
     except ProviderError:
         form.add_error(None, _("The card payment could not be started. Try again later "
                                "or pay by transfer."))
-        return render(request, "portal/pay.html", {
-            "customer": request.customer, "company": request.customer.company,
-            "form": form, "card": True}, status=502)
+        return _pay_page(request, form, 502)
     return redirect(address)
 
 
