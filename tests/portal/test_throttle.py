@@ -57,3 +57,10 @@ def test_purge_forgets_old_windows():
 def test_a_limit_must_be_positive():
     with pytest.raises(ValueError):
         throttle.allow("k", 0, 60, NOON)
+
+
+def test_counting_in_a_new_window_forgets_windows_older_than_a_week():
+    throttle.allow("old", 5, 60, NOON - dt.timedelta(days=8))
+    throttle.allow("recent", 5, 60, NOON - dt.timedelta(days=6))
+    throttle.allow("k", 5, 60, NOON)
+    assert set(RateCounter.objects.values_list("key", flat=True)) == {"recent", "k"}

@@ -5,7 +5,9 @@ holding `now` and says whether the hit is within `limit`. Fixed windows are alig
 the epoch, so two processes asking at the same moment count in the same row. The
 increment is a single conditional UPDATE (hits = hits + 1), which SQLite and PostgreSQL
 both apply atomically; the row is created on first use, a lost creation race being
-retried as an update.
+retried as an update. Creating a row also forgets the windows that started more than
+`FORGET_AFTER` ago (windows are never that long), so the table stays small without a
+cleaning job.
 """
 import datetime as dt
 import hashlib
@@ -16,6 +18,7 @@ from django.db.models import F
 from relance.web.models import RateCounter
 
 MAX_KEY_LENGTH = 200
+FORGET_AFTER = dt.timedelta(days=7)
 
 
 def window_start(now, window_seconds):
@@ -54,6 +57,7 @@ def _hit(key, start):
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(key=key, window_start=start, hits=1)
+                purge(start - FORGET_AFTER)
                 return 1
             except IntegrityError:   # another process created it first: count on it
                 counters.update(hits=F("hits") + 1)
