@@ -67,3 +67,26 @@ def test_the_command_refreshes_alerts_and_prints_figures(world):
     found = json.loads(out.getvalue())
     assert (found["receivables"], found["overdue"]) == ("9000.00", "8000.00")
     assert len(found["dso_trend"]) == 12
+
+
+def test_a_customer_drifting_later_raises_an_alert_found_in_sql(world):
+    """Garnier paid 20 days late a year ago and 40 lately: the database's averages
+    agree with the pure function, and the alert goes on the timeline once."""
+    from datetime import timedelta
+
+    from relance.insights import alerts, behaviour
+    from relance.ledger.models import Event, InvoiceStatus
+    from tests.dunning.world import customer
+    from tests.web.ledger_builders import days_ago, invoice
+
+    garnier = customer(world["company"], "GARNIER", name="Garnier SA")
+    for due_days_ago, late in ((300, 20), (250, 20), (200, 20), (80, 40), (60, 40)):
+        invoice(garnier, "100.00", due_days_ago=due_days_ago, status=InvoiceStatus.PAID,
+                open_amount=0, paid_on=days_ago(due_days_ago) + timedelta(days=late))
+    today = timezone.localdate()
+    found = alerts.paying_later(world["company"], today)
+    assert found == {garnier: {"recent": "40.0", "usual": "20.0"}}
+    assert summary_for(garnier, today).behaviour.trend == behaviour.LATER
+    alerts.refresh(world["company"], today)
+    alerts.refresh(world["company"], today)
+    assert Event.objects.filter(type="alert.paying_later", customer=garnier).count() == 1

@@ -93,6 +93,12 @@ def test_a_collectors_portfolio_counts_only_their_customers(ledger):
     }
 
 
+def test_months_before_the_first_one_count_in_balances_not_in_its_sales(ledger):
+    company, _people = ledger
+    found = figures(snapshots.compute(Scope(company), ENDS[1:]))
+    assert found == {ENDS[1]: (1200, 2200, 1200, 0), ENDS[2]: (2160, 2760, 2400, 1600)}
+
+
 def test_closed_months_are_computed_once_then_read(ledger, django_assert_num_queries):
     company, _people = ledger
     months, collected = snapshots.closed_months(Scope(company), TODAY, count=3)

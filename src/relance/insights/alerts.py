@@ -5,18 +5,19 @@ of the day) raises an alert when its condition starts and clears it when it ends
 go on the customer's timeline once. Between refreshes the pages read the live rows.
 """
 import datetime as dt
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Avg, Count, F, FloatField, Func, Q
 
 from relance.insights import behaviour, snapshots
+from relance.insights.scope import Scope
 from relance.insights.models import Alert, AlertKind, Refresh
 from relance.ledger import queries, timeline
-from relance.ledger.models import Customer, Invoice, InvoiceStatus
+from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
 
 # Closed months recomputed every day: payments are often entered a few days late.
 RECOMPUTED_MONTHS = 2
-BATCH = 2000
 
 
 def over_credit_limit(company, today):
@@ -27,28 +28,50 @@ def over_credit_limit(company, today):
             for c in customers.filter(open_balance__gt=F("credit_limit"))}
 
 
+class DaysLate(Func):
+    """Days from the due date to the payment, 0 when paid early, in the database."""
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, arg_joiner=") - julianday(",
+                           template="MAX(0, julianday(%(expressions)s))", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, arg_joiner=" - ",
+                           template="GREATEST(0, %(expressions)s)", **extra)
+
+
 def paying_later(company, today):
-    """{customer: drift} of customers paid recently whose payments drift later."""
-    since = today - dt.timedelta(days=behaviour.RECENT_DAYS)
-    ids = list(Invoice.objects.filter(company=company, status=InvoiceStatus.PAID,
-                                      paid_on__gt=since, paid_on__lte=today)
-               .values_list("customer_id", flat=True).distinct())
+    """{customer: averages} of customers whose recent payments drift later than their
+    usual ones (behaviour.trend_of), from one GROUP BY over the last 455 days' payments."""
+    recent_from = today - dt.timedelta(days=behaviour.RECENT_DAYS)
+    usual_from = recent_from - dt.timedelta(days=behaviour.USUAL_DAYS)
+    late, recent = DaysLate("paid_on", "due_date"), Q(paid_on__gt=recent_from)
+    rows = (Invoice.objects.filter(company=company, status=InvoiceStatus.PAID,
+                                   kind=InvoiceKind.INVOICE, paid_on__gt=usual_from,
+                                   paid_on__lte=today)
+            .values("customer_id")
+            .annotate(recent=Avg(late, filter=recent), n=Count("id", filter=recent),
+                      usual=Avg(late, filter=~recent))
+            .filter(n__gte=behaviour.MIN_RECENT_INVOICES, usual__isnull=False).order_by())
     found = {}
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
-        for customer_id, paid in behaviour.paid_rows(batch).items():
-            seen = behaviour.payment_behaviour(paid, today)
-            if seen.paying_later:
-                found[customer_id] = {"recent": str(seen.recent_days_late),
-                                      "usual": str(seen.usual_days_late)}
+    for row in rows:
+        averages = [_tenths(row["recent"]), _tenths(row["usual"])]
+        if behaviour.trend_of(averages[0], row["n"], averages[1]) == behaviour.LATER:
+            found[row["customer_id"]] = {"recent": str(averages[0]), "usual": str(averages[1])}
     customers = Customer.objects.in_bulk(list(found))
     return {customers[pk]: data for pk, data in found.items()}
+
+
+def _tenths(days):
+    return Decimal(str(days)).quantize(Decimal("0.1"))
 
 
 def refresh(company, today):
     """Raise and clear both kinds of alerts for `company`, and let the last closed
     months be recomputed on the next view."""
     snapshots.forget(company, since=_months_back(today, RECOMPUTED_MONTHS))
+    snapshots.closed_months(Scope(company), today)    # the company's, ready for the day
     _sync(company, AlertKind.OVER_CREDIT_LIMIT, over_credit_limit(company, today), today)
     _sync(company, AlertKind.PAYING_LATER, paying_later(company, today), today)
     Refresh.objects.update_or_create(company=company, defaults={"as_of": today})

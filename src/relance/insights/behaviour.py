@@ -73,10 +73,15 @@ def payment_behaviour(paid, today):
 
 
 def _trend(recent, usual):
-    if not recent or not usual:
+    return trend_of(_average(recent), len(recent), _average(usual))
+
+
+def trend_of(recent_average, recent_count, usual_average):
+    """The trend from the two periods' averages (None: no payment in that period)."""
+    if recent_average is None or usual_average is None or not recent_count:
         return UNKNOWN
-    drift = _average(recent) - _average(usual)
-    if drift >= LATER_BY_DAYS and len(recent) >= MIN_RECENT_INVOICES:
+    drift = Decimal(recent_average) - Decimal(usual_average)
+    if drift >= LATER_BY_DAYS and recent_count >= MIN_RECENT_INVOICES:
         return LATER
     if drift <= -LATER_BY_DAYS:
         return EARLIER
