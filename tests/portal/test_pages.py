@@ -96,3 +96,15 @@ def test_the_language_switch_sends_back_only_inside_the_portal(debtor):
     response = debtor.post(reverse("portal:language"),
                            {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == reverse("portal:home")
+
+
+def test_the_statement_shows_what_the_debtor_already_answered(debtor, story):
+    debtor.post(reverse("portal:dispute"), {"invoice": story["f1"].pk, "reason": "price",
+                                            "comment": "prix"})
+    debtor.post(reverse("portal:promise"), {"invoices": [story["f2"].pk], "amount": "300",
+                                            "promised_for": world.days_from_today(9)})
+    page = debtor.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row_f1 = page.split('data-invoice="F-001"')[1].split("</tr>")[0]
+    row_f2 = page.split('data-invoice="F-002"')[1].split("</tr>")[0]
+    assert "answered-dispute" in row_f1 and "answered-promise" not in row_f1
+    assert "answered-promise" in row_f2 and "answered-dispute" not in row_f2

@@ -48,10 +48,17 @@ def test_the_qr_code_carries_the_creditor_the_amount_and_the_rf_reference(debtor
     assert fields["bic"] == "AGRIFRPP"
     assert fields["name"] == "Ateliers Test SAS"
     assert fields["iban"] == "FR7630006000011234567890189"
-    assert Decimal(fields["amount"][3:]) == Decimal("1200.00")
+    assert Decimal(fields["amount"][3:]) == Decimal("1100.00")     # less AV-001
     assert iso11649.is_valid(fields["reference"])
     assert fields["reference"] == "RF" + fields["reference"][2:4] + "C042ZF001"
     assert found.ec_level in ("M", "L", "Q", "H")
+
+
+def test_the_default_amount_deducts_the_credit_notes_available(debtor, story):
+    page = debtor.get(reverse("portal:pay")).content.decode()
+    amount = page.split('class="transfer-amount">')[1].split("<")[0]
+    assert re.sub(r"\D", "", amount) == "140000"          # 1200 + 300 - 100
+    assert "transfer-credited" in page
 
 
 def test_the_chosen_amount_goes_in_the_code(debtor, story):

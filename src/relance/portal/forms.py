@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import DisputeReason
 from relance.portal import uploads
+from relance.web.templatetags.relance_web import money
 
 
 class InvoiceLabel:
     def label_from_instance(self, invoice):
-        return f"{invoice.number} — {invoice.open_amount} {invoice.currency}"
+        return f"{invoice.number} — {money(invoice.open_amount, invoice.currency)}"
 
 
 class InvoiceChoices(InvoiceLabel, forms.ModelMultipleChoiceField):
@@ -53,6 +54,11 @@ class PayForm(ForCustomer):
                                 decimal_places=2, required=False,
                                 help_text=_("empty: what is open on these invoices"))
 
+    def __init__(self, *args, credit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.credit = credit or {}     # currency -> credit notes not used yet
+        self.credited = 0              # what the default amount deducted
+
     def clean(self):
         data = super().clean()
         chosen = data.get("invoices") or []
@@ -60,8 +66,16 @@ class PayForm(ForCustomer):
         if data.get("amount") and chosen and data["amount"] > most:
             self.add_error("amount", _("At most what is open on these invoices."))
         elif chosen and not data.get("amount"):
-            data["amount"] = most
+            data["amount"] = self._less_credit(most, chosen[0].currency)
+            self.credited = most - data["amount"]
         return data
+
+    def _less_credit(self, most, currency):
+        """What the chosen invoices leave to pay once the available credit notes are
+        deducted; all of it when the credit notes would cover everything (the
+        collector applies them)."""
+        net = most - self.credit.get(currency, 0)
+        return net if net > 0 else most
 
 
 class DisputeForm(ForCustomer):

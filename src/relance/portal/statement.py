@@ -4,6 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from relance.cases.models import (
+    DeclarationStatus, Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
+)
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 
 RECENT_PAYMENTS = 20
@@ -15,6 +18,7 @@ class Statement:
     credit_notes: list
     payments: list
     totals: dict = field(default_factory=dict)   # currency -> amount due
+    answered: dict = field(default_factory=dict)  # invoice id -> what the debtor said
 
     @property
     def currencies(self):
@@ -31,15 +35,46 @@ def open_invoices(customer):
     return list(open_invoice_rows(customer).order_by("due_date", "number"))
 
 
+def open_credit_notes(customer):
+    return list(Invoice.objects.filter(customer=customer, kind=InvoiceKind.CREDIT_NOTE,
+                                       open_amount__gt=0)
+                .exclude(status=InvoiceStatus.CANCELLED).order_by("issue_date"))
+
+
+def available_credit(customer):
+    """Credit notes not used yet, per currency."""
+    credit = defaultdict(lambda: Decimal("0.00"))
+    for note in open_credit_notes(customer):
+        credit[note.currency] += note.open_amount
+    return dict(credit)
+
+
 def statement_of(customer):
     invoices = open_invoices(customer)
-    credit_notes = list(Invoice.objects.filter(customer=customer,
-                                               kind=InvoiceKind.CREDIT_NOTE,
-                                               open_amount__gt=0)
-                        .exclude(status=InvoiceStatus.CANCELLED).order_by("issue_date"))
+    credit_notes = open_credit_notes(customer)
     payments = list(Payment.objects.filter(customer=customer)
                     .order_by("-date", "-pk")[:RECENT_PAYMENTS])
-    return Statement(invoices, credit_notes, payments, due_totals(invoices, credit_notes))
+    return Statement(invoices, credit_notes, payments, due_totals(invoices, credit_notes),
+                     answered(invoices))
+
+
+def answered(invoices):
+    """Per open invoice, the cases already open on it: {"disputed": True,
+    "promised_for": date, "declared": True}, so the debtor sees its answers taken."""
+    ids = [i.pk for i in invoices]
+    found = {pk: {} for pk in ids}
+    for pk in Dispute.objects.filter(invoice_id__in=ids, status=DisputeStatus.OPEN
+                                     ).values_list("invoice_id", flat=True):
+        found[pk]["disputed"] = True
+    for pk, day in Promise.invoices.through.objects.filter(
+            invoice_id__in=ids, promise__status=PromiseStatus.OPEN
+            ).values_list("invoice_id", "promise__promised_for"):
+        found[pk]["promised_for"] = max(day, found[pk].get("promised_for", day))
+    for pk in PaymentDeclaration.invoices.through.objects.filter(
+            invoice_id__in=ids, paymentdeclaration__status=DeclarationStatus.PENDING
+            ).values_list("invoice_id", flat=True):
+        found[pk]["declared"] = True
+    return found
 
 
 def due_totals(invoices, credit_notes):

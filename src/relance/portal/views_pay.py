@@ -21,19 +21,20 @@ from relance.portal.payments import (
     by_name,
     configured,
 )
-from relance.portal.statement import open_invoice_rows, open_invoices
+from relance.portal.statement import available_credit, open_invoice_rows, open_invoices
 
 
-def _pay_form(request):
-    """The form read from the query string; without one, every open invoice in the
-    first currency."""
-    invoices = open_invoice_rows(request.customer)
-    if "invoices" in request.GET:
-        return PayForm(request.GET, invoices=invoices)
+def _pay_form(request, data=None):
+    """The form read from `data` or the query string; without either, every open
+    invoice in the first currency, less the credit notes available."""
+    options = {"invoices": open_invoice_rows(request.customer),
+               "credit": available_credit(request.customer)}
+    if data is not None or "invoices" in request.GET:
+        return PayForm(data if data is not None else request.GET, **options)
     listed = open_invoices(request.customer)
     currency = listed[0].currency if listed else "EUR"
-    chosen = [i.pk for i in listed if i.currency == currency]
-    return PayForm({"invoices": chosen}, invoices=invoices)
+    return PayForm({"invoices": [i.pk for i in listed if i.currency == currency]},
+                   **options)
 
 
 def _pay_page(request, form, status, **extra):
@@ -63,7 +64,7 @@ def _query(form):
 @session.portal_view
 @require_GET
 def qr_png(request):
-    form = PayForm(request.GET, invoices=open_invoice_rows(request.customer))
+    form = _pay_form(request, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose the invoices to pay."))
     found = transfer.transfer_for(request.customer.company, request.customer,
@@ -78,7 +79,7 @@ def qr_png(request):
 @require_POST
 def pay_by_card(request):
     provider = configured()
-    form = PayForm(request.POST, invoices=open_invoice_rows(request.customer))
+    form = _pay_form(request, request.POST)
     if provider is None or not form.is_valid():
         return _pay_page(request, form, 400)
     chosen, link = form.cleaned_data["invoices"], request.portal_link
