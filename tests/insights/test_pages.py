@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from relance.insights import alerts
 from relance.insights.models import Alert, AlertKind
-from relance.ledger.models import Event
+from relance.ledger.models import Event, Invoice
 from relance.team.models import User
 from tests.insights.world import build
 
@@ -74,9 +76,15 @@ def test_over_the_credit_limit_raises_an_alert_once_on_the_timeline(client, worl
     assert (alert.customer, alert.kind) == (world["roux"], AlertKind.OVER_CREDIT_LIMIT)
     assert "Over its credit limit" in response.content.decode()
     dashboard(client, world["claire"])
-    assert Event.objects.filter(type="alert.over_credit_limit").count() == 1
+    raised = Event.objects.get(type="alert.over_credit_limit")
+    assert (raised.customer, raised.data["alert"]) == (world["roux"], alert.pk)
     over = client.get(reverse("web:customers"), {"over_limit": "on"}).context["page"]
     assert list(over.object_list) == [world["roux"]]
+    # Paid down under the limit: the next refresh clears it, on the timeline too.
+    Invoice.objects.filter(number="F-ROUX-1").update(open_amount=0, status="paid")
+    alerts.refresh(world["company"], timezone.localdate())
+    assert Alert.objects.get().cleared_on == timezone.localdate()
+    assert Event.objects.filter(type="alert.cleared", customer=world["roux"]).count() == 1
 
 
 def test_the_worklist_orders_the_days_tasks_by_priority(client, world):

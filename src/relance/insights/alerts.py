@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, FloatField, Func, Q
+from django.utils import timezone
 
 from relance.insights import behaviour, snapshots
-from relance.insights.scope import Scope
 from relance.insights.models import Alert, AlertKind, Refresh
-from relance.ledger import queries, timeline
-from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
+from relance.insights.scope import Scope
+from relance.ledger import queries
+from relance.ledger.models import Customer, Event, Invoice, InvoiceKind, InvoiceStatus
 
 # Closed months recomputed every day: payments are often entered a few days late.
 RECOMPUTED_MONTHS = 2
@@ -91,28 +92,40 @@ def _months_back(today, months):
 
 
 def _sync(company, kind, current, today):
+    """Raise the alerts that start, clear the ones that ended: in bulk, as the first
+    refresh of a big ledger may raise thousands."""
     live = {a.customer_id: a for a in Alert.objects.filter(
         company=company, kind=kind, cleared_on__isnull=True).select_related("customer")}
-    for customer, data in current.items():
-        if customer.pk not in live:
-            _raise(company, customer, kind, data, today)
-    still = {c.pk for c in current}
-    for customer_id, alert in live.items():
-        if customer_id not in still:
-            alert.cleared_on = today
-            alert.save(update_fields=["cleared_on"])
-            timeline.record(company, "alert.cleared", customer=alert.customer,
-                            actor_label="system", message=alert.get_kind_display(),
-                            data={"alert": alert.pk, "kind": kind})
-
-
-def _raise(company, customer, kind, data, today):
+    new = [(customer, data) for customer, data in current.items() if customer.pk not in live]
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(company=company, customer=customer, kind=kind,
-                                         raised_on=today, data=data)
-            timeline.record(company, f"alert.{kind}", customer=customer,
-                            actor_label="system", message=str(AlertKind(kind).label),
-                            data={"alert": alert.pk, **data})
+            _raise(company, kind, new, today)
     except IntegrityError:
-        pass   # another refresh raised it a moment ago
+        for customer, data in new:       # another refresh raised some a moment ago
+            try:
+                with transaction.atomic():
+                    _raise(company, kind, [(customer, data)], today)
+            except IntegrityError:
+                pass
+    still = {c.pk for c in current}
+    ended = [alert for customer_id, alert in live.items() if customer_id not in still]
+    Alert.objects.filter(pk__in=[a.pk for a in ended]).update(cleared_on=today)
+    Event.objects.bulk_create([_event(company, a.customer, "alert.cleared",
+                                      a.get_kind_display(), {"alert": a.pk, "kind": kind})
+                               for a in ended])
+
+
+def _raise(company, kind, new, today):
+    alerts = Alert.objects.bulk_create([
+        Alert(company=company, customer=customer, kind=kind, raised_on=today, data=data)
+        for customer, data in new])
+    label = str(AlertKind(kind).label)
+    Event.objects.bulk_create([_event(company, alert.customer, f"alert.{kind}", label,
+                                      {"alert": alert.pk, **alert.data})
+                               for alert in alerts])
+
+
+def _event(company, customer, type, message, data):
+    """The timeline row `timeline.record` would write, for a bulk insert."""
+    return Event(company=company, customer=customer, type=type, at=timezone.now(),
+                 actor_label="system", message=message, data=data)
