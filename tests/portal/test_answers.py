@@ -180,3 +180,13 @@ def test_a_date_in_the_past_for_a_promise_is_refused(debtor, story):
         "invoices": [story["f1"].pk], "promised_for": world.days_from_today(-1),
         "amount": "10"})
     assert response.status_code == 400 and not Promise.objects.exists()
+
+
+def test_pdf_downloads_count_against_the_rate_limit_and_pages_are_not_cached(
+        debtor, story, settings):
+    settings.PORTAL_RATE_LIMIT = 2
+    codes = [debtor.get(reverse("portal:invoice_pdf", args=[story["f2"].pk])).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+    home = debtor.get(reverse("portal:home"))
+    assert home.status_code == 200 and "no-store" in home["Cache-Control"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 
 from relance.portal import links
 from relance.web import throttle
@@ -49,9 +50,18 @@ def open_session(request, link):
     request.session[LANGUAGE_KEY] = language_of(request, link.customer)
 
 
-def portal_view(view):
-    """The link of the session, still valid, or the "link no longer valid" page."""
+def portal_view(view=None, *, costly=False):
+    """The link of the session, still valid, or the "link no longer valid" page.
+
+    POSTs, and GETs of `costly` views (PDFs drawn on demand), count against the rate
+    limits of the link and of the client's address. Pages are never cached: they are
+    one customer's accounts.
+    """
+    if view is None:
+        return lambda inner: portal_view(inner, costly=costly)
+
     @login_not_required
+    @never_cache
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         link = links.still_valid(request.session.get(SESSION_KEY), timezone.now())
@@ -59,7 +69,7 @@ def portal_view(view):
             with translation.override(request.session.get(LANGUAGE_KEY) or "fr"):
                 return render(request, "portal/refused.html", {"reason": "invalid"},
                               status=403)
-        if request.method == "POST" and not allowed(
+        if (request.method == "POST" or costly) and not allowed(
                 request, f"link:{link.pk}", f"ip:{client_address(request)}"):
             return too_many(request)
         request.portal_link, request.customer = link, link.customer

@@ -47,7 +47,7 @@ def home(request):
         "limits": answers.policy_of(customer.company)})
 
 
-@session.portal_view
+@session.portal_view(costly=True)
 @require_GET
 def invoice_pdf(request, pk):
     invoice = get_object_or_404(Invoice, pk=pk, customer=request.customer)
@@ -55,7 +55,7 @@ def invoice_pdf(request, pk):
     return _download(content, name)
 
 
-@session.portal_view
+@session.portal_view(costly=True)
 @require_GET
 def statement_pdf(request):
     name, content = documents.statement_file(request.customer, request.LANGUAGE_CODE)
