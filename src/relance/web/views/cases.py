@@ -43,8 +43,6 @@ def _invoice(request, pk, allowed=access.can_act_on):
     return invoice
 
 
-_customer = customer_for_action
-
 
 def _customer_page(customer, tab="invoices", anchor="dunning"):
     return reverse("web:customer", args=[customer.pk]) + f"?tab={tab}#{anchor}"
@@ -72,7 +70,7 @@ def submit(request, form, act, done, back, show_again):
 
 @require_POST
 def change_scenario(request, pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     form = ScenarioForm(customer, request.POST)
     return submit(request, form,
                    lambda data: assignment.assign(customer, data["scenario"], request.user),
@@ -82,14 +80,14 @@ def change_scenario(request, pk):
 
 @require_POST
 def put_customer_on_hold(request, pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     return _put_on_hold(request, customer, _customer_page(customer),
                         lambda form: render_customer(request, customer, hold_form=form))
 
 
 @require_POST
 def release_customer_hold(request, pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     _release(request, customer)
     return redirect(_customer_page(customer))
 
@@ -113,7 +111,7 @@ def _release(request, target):
 
 @require_POST
 def record_promise(request, pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     today = timezone.localdate()
     form = PromiseForm(customer, request.POST, today=today)
     return submit(request, form,
@@ -126,7 +124,7 @@ def record_promise(request, pk):
 
 @require_POST
 def cancel_promise(request, pk, promise_pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     promise = get_object_or_404(Promise.objects.select_related("customer__company"),
                                 pk=promise_pk, customer=customer)
     if promise.status != PromiseStatus.OPEN:
@@ -139,7 +137,7 @@ def cancel_promise(request, pk, promise_pk):
 
 @require_POST
 def send_reminder(request, pk):
-    customer = _customer(request, pk)
+    customer = customer_for_action(request, pk)
     today = timezone.localdate()
     form = ManualReminderForm(customer, request.POST, today=today)
     return submit(request, form,

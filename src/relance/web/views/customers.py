@@ -159,17 +159,13 @@ TAB_CONTEXT = {"invoices": _invoices_tab, "contacts": _contacts_tab,
 RISK_TEMPLATE = ("insights/_customer_risk.html"
                  if importlib.util.find_spec("relance.insights.behaviour") else None)
 
+
 def _risk_summary(customer, today):
     if RISK_TEMPLATE is None:
         return None
     from relance.insights.behaviour import summary_for
 
     return summary_for(customer, today)
-
-
-# Kept for the modules that still say it this way.
-may_act = access.can_act_on
-may_dispute = access.can_handle_disputes
 
 
 def _header(user, customer, today):
