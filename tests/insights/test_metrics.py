@@ -99,3 +99,12 @@ def test_cash_collected_on_the_31st_compares_with_the_whole_of_a_shorter_month()
 def test_month_ends_are_the_closed_months_oldest_first():
     assert metrics.month_ends(dt.date(2026, 3, 10), 3) == [
         dt.date(2025, 12, 31), dt.date(2026, 1, 31), dt.date(2026, 2, 28)]
+
+
+def test_disputes_by_age_count_and_sum_each_band():
+    today = dt.date(2026, 3, 31)
+    ages = (("0_7", 0, 7), ("8_30", 8, 30), ("over_30", 31, None))
+    items = [(dt.date(2026, 3, 31), 100), (dt.date(2026, 3, 24), 50),   # 0 and 7 days
+             (dt.date(2026, 3, 23), 10), (dt.date(2026, 1, 1), 1000)]   # 8 and 89 days
+    assert metrics.by_age(items, today, ages) == [("0_7", 2, 150), ("8_30", 1, 10),
+                                                  ("over_30", 1, 1000)]

@@ -157,6 +157,20 @@ def cash_collected(payments, today):
     return CashCollected(this, last, last_to_date)
 
 
+def by_age(items, today, ages):
+    """[(key, count, amount)] of (since date, amount) pairs by age in days on `today`;
+    `ages` are (key, first day, last day or None) in order."""
+    found = {key: [0, ZERO] for key, _first, _last in ages}
+    for since, amount in items:
+        days = (today - since).days
+        for key, first, last in ages:
+            if days >= first and (last is None or days <= last):
+                found[key][0] += 1
+                found[key][1] += Decimal(amount)
+                break
+    return [(key, *found[key]) for key, _first, _last in ages]
+
+
 def share(part, whole):
     """`part` as a percentage of `whole`; None when the whole is zero."""
     whole = Decimal(whole)

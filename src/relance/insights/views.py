@@ -32,6 +32,8 @@ def _scope(request):
     form = ScopeForm(request.GET)
     company = form.value("company") or Company.objects.order_by("pk").first()
     collector = form.value("collector")
+    if company is None:
+        return form, None, None
     return form, company, scope_for(request.user, company,
                                     collector=collector.pk if collector else None)
 
