@@ -190,3 +190,14 @@ def test_pdf_downloads_count_against_the_rate_limit_and_pages_are_not_cached(
     assert codes == [200, 200, 429]
     home = debtor.get(reverse("portal:home"))
     assert home.status_code == 200 and "no-store" in home["Cache-Control"]
+
+
+def test_a_body_far_beyond_the_upload_limit_is_refused_before_it_is_read(
+        debtor, story, settings):
+    settings.PORTAL_UPLOAD_MAX_BYTES = 1024
+    big = PDF + b"0" * (2 * 1024 * 1024)
+    response = debtor.post(reverse("portal:paid"), {
+        "invoices": [story["f1"].pk], "paid_on": world.days_from_today(-1), "amount": "10",
+        "proof": upload("big.pdf", big)})
+    assert response.status_code == 413
+    assert not PaymentDeclaration.objects.exists() and not PortalUpload.objects.exists()

@@ -39,6 +39,20 @@ def too_many(request):
                   {"reason": "throttled"}, status=429)
 
 
+# Room for the form's other fields beside the largest file allowed.
+FORM_MARGIN_BYTES = 1024 * 1024
+
+
+def _body_too_large(request):
+    """A body far beyond the largest upload is refused before Django reads it (it
+    would otherwise be spooled to disk, then refused)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.PORTAL_UPLOAD_MAX_BYTES + FORM_MARGIN_BYTES
+
+
 def language_of(request, customer):
     wanted = request.session.get(LANGUAGE_KEY) or customer.language
     return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -72,6 +86,9 @@ def portal_view(view=None, *, costly=False):
         if (request.method == "POST" or costly) and not allowed(
                 request, f"link:{link.pk}", f"ip:{client_address(request)}"):
             return too_many(request)
+        if _body_too_large(request):
+            return render(request, "portal/refused.html", {"reason": "too_large"},
+                          status=413)
         request.portal_link, request.customer = link, link.customer
         language = language_of(request, link.customer)
         with translation.override(language):
