@@ -11,6 +11,7 @@ from django.utils import timezone
 from relance.ledger.models import Event
 from relance.portal import links
 from relance.portal.models import PortalLink
+from tests.portal import world
 
 
 def test_a_token_is_long_and_only_its_digest_is_stored(story):
@@ -94,3 +95,16 @@ def test_the_command_with_new_revokes_the_previous_link(story):
     call_command("portal", "link", "C042", "--new", stdout=StringIO())
     token = first.getvalue().strip().rstrip("/").rsplit("/", 1)[1]
     assert links.find(token, timezone.now()) is None
+
+
+def test_the_command_asks_for_the_company_when_there_are_several(story):
+    world.creditor()
+    with pytest.raises(CommandError, match="--company"):
+        call_command("portal", "link", "C042")
+
+
+def test_a_link_never_opens_a_customer_moved_to_another_company(story):
+    link, token = links.issue(story["late"], timezone.now())
+    PortalLink.objects.filter(pk=link.pk).update(company=world.creditor())
+    assert links.find(token, timezone.now()) is None
+    assert links.still_valid(link.pk, timezone.now()) is None

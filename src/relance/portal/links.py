@@ -68,14 +68,22 @@ def find(token, now):
         return None
     link = (PortalLink.objects.select_related("customer", "company")
             .filter(token_digest=digest(token)).first())
-    return link if link is not None and link.is_valid(now) else None
+    return link if _opens(link, now) else None
 
 
 def still_valid(link_id, now):
     """The link of a portal session, re-read: a revocation takes effect at once."""
+    if not isinstance(link_id, int):
+        return None
     link = (PortalLink.objects.select_related("customer", "company", "customer__owner")
             .filter(pk=link_id).first())
-    return link if link is not None and link.is_valid(now) else None
+    return link if _opens(link, now) else None
+
+
+def _opens(link, now):
+    # The customer must still be the company's: a link never crosses creditors.
+    return (link is not None and link.is_valid(now)
+            and link.customer.company_id == link.company_id)
 
 
 def active(customer, now):
