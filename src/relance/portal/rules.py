@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from stdnum import iso11649
-from stdnum.iso7064 import mod_97_10
 
 # What a file must start with to be what it says (its "magic bytes"): the name and the
 # browser's content type are the sender's word, the content is the fact.
@@ -17,7 +16,6 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
-MAX_RF_BODY = 21          # ISO 11649: at most 25 characters, "RF" and 2 check digits
 MAX_REMITTANCE_TEXT = 140  # EPC069-12: unstructured remittance information
 
 
@@ -78,14 +76,18 @@ def transfer_reference(customer_reference, invoice_numbers):
 
     1. The customer's reference and the invoice numbers, letters and digits only, are
        joined by "Z"; when that fits ISO 11649 (21 characters), it is the structured
-       RF reference and `text` is empty.
+       RF reference (`dunning.context.creditor_reference`) and `text` is empty.
     2. Otherwise `structured` is "" and `text` names them in words ("C042 F-1 F-2"),
        cut to the 140 characters EPC069-12 allows.
     """
+    # The reminders' own RF reference, made of more than the customer's reference.
+    # Imported here: dunning.context puts portal links in reminders.
+    from relance.dunning.context import creditor_reference
+
     body = "Z".join([_alnum(customer_reference)] + [_alnum(n) for n in invoice_numbers])
-    if 0 < len(body) <= MAX_RF_BODY:
-        check = mod_97_10.calc_check_digits(body + "RF")
-        return iso11649.format(f"RF{check}{body}"), ""
+    structured = creditor_reference(body)
+    if structured != body and iso11649.is_valid(structured):
+        return structured, ""
     return "", " ".join([customer_reference, *invoice_numbers])[:MAX_REMITTANCE_TEXT]
 
 
