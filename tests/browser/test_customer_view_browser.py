@@ -105,8 +105,9 @@ def test_logging_a_call_puts_it_on_the_timeline(page, world, name):
 
 
 @pytest.mark.browser
-def test_a_collector_records_a_promise_from_the_header(page, world):
-    open_view(page, world, "paul")
+@pytest.mark.parametrize("name", ["ada", "claire", "paul"])
+def test_recording_a_promise_from_the_header(page, world, name):
+    open_view(page, world, name)
     form = quick(page, "promise-form")
     form.locator('input[name="promised_for"]').fill(days_ago(-7).isoformat())
     submit(page, form)
@@ -116,7 +117,7 @@ def test_a_collector_records_a_promise_from_the_header(page, world):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["claire", "paul", "sam"])
+@pytest.mark.parametrize("name", ["ada", "claire", "paul", "sam"])
 def test_opening_a_dispute_from_the_header(page, world, name):
     open_view(page, world, name)
     form = quick(page, "customer-dispute-form")
@@ -129,8 +130,9 @@ def test_opening_a_dispute_from_the_header(page, world, name):
 
 
 @pytest.mark.browser
-def test_putting_on_hold_and_releasing(page, world):
-    open_view(page, world, "claire")
+@pytest.mark.parametrize("name", ["ada", "claire", "paul"])
+def test_putting_on_hold_and_releasing(page, world, name):
+    open_view(page, world, name)
     form = quick(page, "hold-form")
     form.locator('input[name="reason"]').fill("Négociation en cours")
     submit(page, form)
@@ -142,8 +144,9 @@ def test_putting_on_hold_and_releasing(page, world):
 
 
 @pytest.mark.browser
-def test_sending_a_reminder_now(page, world):
-    open_view(page, world, "paul")
+@pytest.mark.parametrize("name", ["ada", "claire", "paul"])
+def test_sending_a_reminder_now(page, world, name):
+    open_view(page, world, name)
     submit(page, quick(page, "reminder-form"))
 
     assert Action.objects.get().kind == "manual"
@@ -151,8 +154,9 @@ def test_sending_a_reminder_now(page, world):
 
 
 @pytest.mark.browser
-def test_sending_a_statement(page, world):
-    open_view(page, world, "ada")
+@pytest.mark.parametrize("name", ["ada", "claire", "paul"])
+def test_sending_a_statement(page, world, name):
+    open_view(page, world, name)
     form = quick(page, "statement-form")
     form.locator('textarea[name="note"]').fill("Relevé à jour")
     submit(page, form)
@@ -162,11 +166,12 @@ def test_sending_a_statement(page, world):
 
 
 @pytest.mark.browser
-def test_changing_the_scenario(page, world):
+@pytest.mark.parametrize("name", ["ada", "claire", "paul"])
+def test_changing_the_scenario(page, world, name):
     from relance.dunning.models import Scenario
 
     other = Scenario.objects.filter(company=world["company"], is_default=False).first()
-    open_view(page, world, "claire")
+    open_view(page, world, name)
     form = quick(page, "scenario-form")
     form.locator('select[name="scenario"]').select_option(str(other.pk))
     submit(page, form)
