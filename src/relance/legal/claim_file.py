@@ -5,8 +5,6 @@ built from this.
 """
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from relance.cases.models import Dispute, DisputeStatus, PaymentPlan, Promise
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Channel, Tone
@@ -86,7 +84,3 @@ def agreements(customer):
     rows += [("plan", p.created_at, p) for p in
              PaymentPlan.objects.filter(customer=customer).prefetch_related("invoices")]
     return sorted(rows, key=lambda row: (row[1], row[0], row[2].pk))
-
-
-def local_day(moment):
-    return timezone.localdate(moment) if moment else None

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relance.cases.models import HandoverStatus, ReportKind
+from relance.cases.models import HANDOVER_STOPS, HandoverStatus, ReportKind
 from relance.web.forms_cases import DateInput, InvoiceChoiceForm, PageForm
 
 
@@ -55,9 +55,9 @@ class HandoverForm(InvoiceChoiceForm):
 
     def __init__(self, customer, *args, today, **kwargs):
         super().__init__(customer, *args, today=today, **kwargs)
-        # Invoices already with an agency cannot be handed over twice.
+        # Invoices with an agency (or closed by one) cannot be handed over again.
         self.fields["invoices"].queryset = self.fields["invoices"].queryset.exclude(
-            handovers__status="active")
+            handovers__status__in=HANDOVER_STOPS)
         self.initial.setdefault("handed_on", today.isoformat())
 
     def clean_handed_on(self):

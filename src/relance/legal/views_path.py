@@ -25,6 +25,7 @@ from relance.legal.claim_file import legal_path
 from relance.legal.dossier import dossier_filename, write_dossier
 from relance.legal.forms import DossierForm, EndHandoverForm, HandoverForm, ReportForm
 from relance.legal.handover_section import handover_context, may_view_legal
+from relance.legal.statement import restricted
 from relance.team.models import Role
 
 
@@ -50,7 +51,9 @@ def path_page(request, pk):
     return render_path(request, customer)
 
 
-def render_path(request, customer, status=200, **submitted):
+def render_path(request, customer, **submitted):
+    """The legal path page; `submitted` holds a posted form with errors, shown in
+    place of its empty one."""
     today = timezone.localdate()
     form = DossierForm(request.GET, today=today)
     context = {"section": "customers", "customer": customer, "form": form, "today": today,
@@ -58,16 +61,10 @@ def render_path(request, customer, status=200, **submitted):
     if not form.is_valid():
         return render(request, "legal/path.html", context, status=400)
     found = legal_path(customer, form.cleaned_data["as_of"])
-    context.update(path=found, recommendation=found.recommendation,
-                   totals=found.recommendation and _claimed_totals(found),
-                   as_of=found.as_of.isoformat())
-    return render(request, "legal/path.html", context, status=status)
-
-
-def _claimed_totals(found):
-    from relance.legal.statement import restricted
     claim = restricted(found.statement, found.recommendation.claimed_numbers)
-    return list(claim.totals.values())
+    context.update(recommendation=found.recommendation, totals=list(claim.totals.values()),
+                   as_of=found.as_of.isoformat())
+    return render(request, "legal/path.html", context)
 
 
 @require_GET
