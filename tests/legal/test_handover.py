@@ -129,6 +129,9 @@ def test_handing_over_reporting_and_ending_each_leave_a_timeline_row(world):
     assert events[0].data["invoices"] == ["F-AGENCY"]
     assert events[0].data["agency"] == "Recouvra SA"
     assert events[1].data["amount"] == "500.00"
+    assert events[0].message == "Recouvra SA: F-AGENCY"
+    assert events[1].message == "Recouvra SA: Partial payment 500.00 – Premier versement"
+    assert events[3].message == "Recouvra SA: Returned by the agency"
     assert [r.kind for r in AgencyReport.objects.all()] == ["partial_payment", "returned"]
 
 
@@ -297,6 +300,7 @@ def test_the_customer_page_has_the_legal_section_with_the_form_for_managers_only
     page = manager.content.decode()
     assert 'id="legal"' in page and path in page and 'id="handover-form"' in page
     assert "Recouvra SA" in page and 'class="case-form report-form"' in page
+    assert reverse("legal:dossier", args=[world["lenoir"].pk]) + "?purpose=agency" in page
     collector = get(client, world["paul"], "web:customer", world["lenoir"].pk).content.decode()
     assert path in collector and "Recouvra SA" in collector
     assert 'id="handover-form"' not in collector and "report-form" not in collector

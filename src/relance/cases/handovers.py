@@ -45,11 +45,15 @@ def hand_over(customer, invoices, agency_name, handed_on, on_date, *, agency_ref
         agency_reference=agency_reference.strip(), handed_on=handed_on, note=note,
         created_by=_user(user))
     handover.invoices.set(invoices)
-    timeline.record(customer.company, "handover.started", customer=customer, message=note,
+    numbers = sorted(i.number for i in invoices)
+    said = _("%(agency)s: %(invoices)s") % {"agency": handover.agency_name,
+                                           "invoices": ", ".join(numbers)}
+    timeline.record(customer.company, "handover.started", customer=customer,
+                    message=_joined(said, note),
                     data={"handover": handover.pk, "agency": handover.agency_name,
                           "agency_reference": handover.agency_reference,
                           "handed_on": handed_on.isoformat(),
-                          "invoices": sorted(i.number for i in invoices)},
+                          "invoices": numbers},
                     **_actor(user))
     return handover
 
@@ -88,7 +92,9 @@ def record_report(handover, reported_on, kind, on_date, *, amount=None, note="",
                                          kind=kind, amount=amount, note=note,
                                          created_by=_user(user))
     customer = handover.customer
-    timeline.record(customer.company, "handover.report", customer=customer, message=note,
+    said = ReportKind(kind).label if amount is None else f"{ReportKind(kind).label} {amount}"
+    timeline.record(customer.company, "handover.report", customer=customer,
+                    message=_joined(f"{handover.agency_name}: {said}", note),
                     data={"handover": handover.pk, "report": report.pk, "kind": kind,
                           "amount": None if amount is None else str(amount),
                           "reported_on": reported_on.isoformat()},
@@ -112,11 +118,18 @@ def end_handover(handover, status, ended_on, on_date, *, note="", user=None):
     handover.status, handover.ended_on = status, ended_on
     handover.save(update_fields=["status", "ended_on"])
     customer = handover.customer
-    timeline.record(customer.company, "handover.ended", customer=customer, message=note,
+    said = f"{handover.agency_name}: {HandoverStatus(status).label}"
+    timeline.record(customer.company, "handover.ended", customer=customer,
+                    message=_joined(said, note),
                     data={"handover": handover.pk, "status": status,
                           "ended_on": ended_on.isoformat()},
                     **_actor(user))
     return handover
+
+
+def _joined(said, note):
+    """What the timeline shows: what happened, then the user's note when there is one."""
+    return f"{said} – {note}" if note.strip() else said
 
 
 def _check_active(handover):
