@@ -143,3 +143,12 @@ def test_figures_are_kept_until_the_ledger_changes(client, world, django_assert_
 def test_with_the_cache_off_every_view_computes(client, world, settings):
     settings.INSIGHTS_CACHE_SECONDS = 0
     assert dashboard(client, world["claire"]).context["f"].overdue == 8000
+
+
+def test_a_collectors_figures_link_to_their_invoices_only(client, world):
+    response = dashboard(client, world["claire"], collector=world["paul"].pk)
+    overdue_link = f'{reverse("web:invoices")}?owner={world["paul"].pk}&amp;overdue=on'
+    assert overdue_link in response.content.decode()
+    listed = client.get(reverse("web:invoices"),
+                        {"owner": world["paul"].pk, "overdue": "on"}).context["page"].rows
+    assert [i.number for i in listed] == ["F-ROUX-1"]
