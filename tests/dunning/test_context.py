@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from stdnum import iso11649
 
 from relance.dunning import templating
@@ -18,6 +20,7 @@ from relance.dunning.context import (
     creditor_reference,
 )
 from relance.dunning.models import Action, Step, StepTemplate
+from relance.portal import links as portal_links
 from relance.team.models import User
 from tests.dunning.world import D, creditor, customer, invoice
 
@@ -93,7 +96,9 @@ def test_the_context_has_the_documented_shape(company, roux):
     assert context["collector"] == {"name": "Julien Roux",
                                     "email": "julien@ateliers-test.example", "phone": "",
                                     "signature": "Julien Roux\nService recouvrement"}
-    assert context["today"] == TODAY and context["portal_url"] == ""
+    assert context["today"] == TODAY
+    token = context["portal_url"].removeprefix(settings.PUBLIC_URL + "/p/").rstrip("/")
+    assert portal_links.find(token, timezone.now()).customer == roux
     assert context["step"] == {"name": step(company).name, "tone": "courteous"}
 
 
