@@ -111,3 +111,10 @@ def test_amounts_in_another_currency_are_not_counted_but_said():
     assert found.amount == Decimal("1040.00")     # the USD indemnity is in euros
     assert found.procedure == SMALL_CLAIMS
     assert any("USD" in w for w in found.warnings)
+
+
+def test_invoices_with_a_collection_agency_are_claimed_with_a_warning():
+    found = recommend([line("300.00", "F-1", with_agency=True), line("200.00", "F-2")],
+                      SEAT, AS_OF)
+    assert found.claimed_numbers == ["F-1", "F-2"]
+    assert any("Handed over to a collection agency: F-1;" in w for w in found.warnings)

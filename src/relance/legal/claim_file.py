@@ -5,6 +5,7 @@ built from this.
 """
 from dataclasses import dataclass
 
+from relance.cases.handovers import handed_over_invoice_ids
 from relance.cases.models import Dispute, DisputeStatus, PaymentPlan, Promise
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Channel, Tone
@@ -35,10 +36,12 @@ def legal_path(customer, as_of):
                                           status=DisputeStatus.OPEN)
                    .values_list("invoice__number", flat=True))
     noticed = noticed_invoice_ids(customer, as_of)
+    with_agency = handed_over_invoice_ids([i.pk for i in invoices.values()])
     lines = [ClaimLine(line.number, line.due_date, line.currency, line.open,
                        line.penalties, line.indemnity, line.number in disputed,
                        invoices[line.number].pk in noticed,
-                       limitation.of_invoice(invoices[line.number]).date)
+                       limitation.of_invoice(invoices[line.number]).date,
+                       invoices[line.number].pk in with_agency)
              for line in found.lines]
     return LegalPath(as_of, found, recommend(lines, debtor_of(customer), as_of), invoices)
 

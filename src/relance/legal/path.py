@@ -17,7 +17,7 @@ claim's lines, the debtor's situation and a date in, a recommendation out.
    commercial court of the debtor's registered seat, or the tribunal judiciaire of
    the debtor's home for a consumer.
 5. Warn where the file is weak: no formal notice sent for a claimed invoice, a
-   limitation date within six months.
+   limitation date within six months, invoices handed over to a collection agency.
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -52,6 +52,7 @@ class ClaimLine:
     disputed: bool = False
     noticed: bool = False    # a formal notice about it went out
     limitation_date: dt.date | None = None
+    with_agency: bool = False   # handed over to a collection agency
 
     @property
     def claimed_in_euros(self):
@@ -169,6 +170,10 @@ def _warnings(kept, as_of):
         warnings.append(_("No formal notice was sent for %(numbers)s: send one (registered "
                           "letter with a deadline) before going to court.")
                         % {"numbers": ", ".join(unnoticed)})
+    agency = [line.number for line in kept if line.with_agency]
+    if agency:
+        warnings.append(_("Handed over to a collection agency: %(numbers)s; agree with it "
+                          "before going to court.") % {"numbers": ", ".join(agency)})
     foreign = sorted({line.currency for line in kept if line.currency != EUR})
     if foreign:
         warnings.append(_("Amounts in %(currencies)s are not counted in the 5,000 EUR "
