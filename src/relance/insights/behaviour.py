@@ -96,6 +96,7 @@ class Summary:
     balance: Decimal
     overdue: Decimal
     credit_limit: Decimal | None
+    oldest_due: object = None        # the oldest overdue invoice's due date, if any
 
     @property
     def over_credit_limit(self):
@@ -150,7 +151,7 @@ def summaries_for(customers, today):
                                  country=customer.country)
         found[customer.pk] = Summary(behaviour, risk.score(behaviour, exposure),
                                      exposure.balance, exposure.overdue,
-                                     customer.credit_limit)
+                                     customer.credit_limit, row.get("oldest_due"))
     return found
 
 

@@ -58,6 +58,8 @@ def tasks_for(user, scope, today):
         if task.kind == PAYING_LATER:
             # what a customer drifting later puts at stake is what it owes late already
             task.amount = summary.overdue
+        if task.kind in (PAYING_LATER, OVER_LIMIT) and summary.oldest_due:
+            task.days_late = max(0, (today - summary.oldest_due).days)
         task.priority = priority.priority(task.amount, task.days_late, task.risk.score)
     return sorted(found, key=lambda t: (-t.priority, t.kind, t.customer.pk))
 
@@ -130,7 +132,7 @@ def _bounced(scope, today):
 def _limits(scope, today):
     customers = queries.annotate_open_totals(
         scope.filter(Customer.objects.filter(credit_limit__isnull=False), prefix=""), today)
-    rows = customers.filter(open_balance__gt=F("credit_limit"))[:PER_SOURCE]
+    rows = customers.filter(open_balance__gt=F("credit_limit")).order_by("pk")[:PER_SOURCE]
     return [Task(OVER_LIMIT, c, c.open_balance - c.credit_limit, 0, _customer_url(c),
                  _("Balance %(balance)s over a limit of %(limit)s")
                  % {"balance": c.open_balance, "limit": c.credit_limit})
@@ -140,7 +142,7 @@ def _limits(scope, today):
 def _drifting(scope):
     rows = scope.filter(Alert.objects.filter(kind=AlertKind.PAYING_LATER,
                                              cleared_on__isnull=True)
-                        .select_related("customer"))[:PER_SOURCE]
+                        .select_related("customer").order_by("raised_on", "id"))[:PER_SOURCE]
     return [Task(PAYING_LATER, a.customer, Decimal(0), 0, _customer_url(a.customer),
                  _("%(recent)s days late lately against %(usual)s before")
                  % {"recent": a.data.get("recent"), "usual": a.data.get("usual")})
