@@ -152,3 +152,28 @@ def test_a_collectors_figures_link_to_their_invoices_only(client, world):
     listed = client.get(reverse("web:invoices"),
                         {"owner": world["paul"].pk, "overdue": "on"}).context["page"].rows
     assert [i.number for i in listed] == ["F-ROUX-1"]
+
+
+def test_calls_due_and_reminders_awaiting_approval_are_on_the_worklist(client, world):
+    from relance.dunning.models import ActionStatus, Channel
+    from tests.delivery.test_calls import plan_call
+
+    roux_late = Invoice.objects.get(number="F-ROUX-1")
+    blanc_late = Invoice.objects.get(number="F-BLANC-1")
+    call = plan_call(world["roux"], roux_late, on=timezone.localdate())
+    waiting = plan_call(world["blanc"], blanc_late, on=timezone.localdate(),
+                        status=ActionStatus.AWAITING_APPROVAL, channel=Channel.EMAIL)
+    client.force_login(world["paul"])
+    tasks = client.get(reverse("insights:worklist")).context["tasks"]
+    found = {t.kind: t for t in tasks}
+    assert found["call"].url == reverse("delivery:call", args=[call.pk])
+    assert (found["call"].amount, found["call"].days_late) == (6000, 45)
+    assert "approval" not in found          # Blanc is Léa's
+    client.force_login(world["lea"])
+    tasks = client.get(reverse("insights:worklist")).context["tasks"]
+    approval = next(t for t in tasks if t.kind == "approval")
+    assert approval.url == reverse("dunning:action", args=[waiting.pk])
+    assert approval.days_late == 100
+    client.force_login(world["sam"])        # sales reps have no calls nor approvals
+    kinds = {t.kind for t in client.get(reverse("insights:worklist")).context["tasks"]}
+    assert not kinds & {"call", "approval"}
