@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +13,7 @@ from django.utils import translation
 
 from relance.dunning import scheduler
 from relance.dunning.models import Action, Run
+from relance.insights.models import Alert, AlertKind, Refresh
 from tests.dunning.world import D, creditor, customer, invoice
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,16 @@ def test_the_scheduler_runs_each_company_once_per_day():
     assert scheduler.handle_one(dt.datetime(2026, 6, 15, 18, 0, tzinfo=PARIS)) == {}
     assert Run.objects.get().origin == "scheduler"
     assert Action.objects.count() == 1
+
+
+@override_settings(DUNNING_RUN_AT=dt.time(7, 0))
+def test_the_scheduler_refreshes_the_dashboard_alerts_after_the_run():
+    company = creditor()
+    late = customer(company, "OVER", credit_limit=Decimal("50.00"))
+    invoice(late, "100.00", D(2026, 6, 12))
+    scheduler.handle_one(dt.datetime(2026, 6, 15, 7, 5, tzinfo=PARIS))
+    assert Refresh.objects.get(company=company).as_of == D(2026, 6, 15)
+    assert Alert.objects.filter(customer=late, kind=AlertKind.OVER_CREDIT_LIMIT).exists()
 
 
 def test_the_scheduler_command_checks_once_and_says_what_it_ran():

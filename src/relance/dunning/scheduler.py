@@ -1,6 +1,8 @@
 """The built-in scheduler: once a day, after `DUNNING_RUN_AT`, run the dunning of every
-company that has no run for today yet. Several schedulers (or a cron job running
-`relance run` as well) are harmless: the run locks the company and re-checks."""
+company that has no run for today yet, then refresh its dashboard alerts and month-end
+figures so that the first view of the day does not pay for them. Several schedulers (or
+a cron job running `relance run` as well) are harmless: the run locks the company and
+re-checks, and a refresh already done today is not done again."""
 import logging
 import signal
 import time
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from relance.dunning.models import Run
 from relance.dunning.run import run_dunning
+from relance.insights import alerts
 from relance.ledger.models import Company
 
 logger = logging.getLogger("relance.dunning")
@@ -36,6 +39,7 @@ def handle_one(now=None):
             # and the second one finds nothing left to do.
             result = run_dunning(company, as_of, origin="scheduler")
             logger.info("%s: %d dunning actions for %s", company, len(result.actions), as_of)
+            alerts.refresh_if_stale(company, as_of)
             done[company.pk] = as_of
     return done
 
