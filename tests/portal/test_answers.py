@@ -11,7 +11,9 @@ from django.urls import reverse
 from relance.cases.models import Dispute, PaymentDeclaration, PaymentPlan, Promise
 from relance.ledger.models import Contact, Event
 from relance.portal.models import PortalPolicy, PortalUpload
+from relance.team.models import Notification
 from relance.web.models import RateCounter
+from tests.plugins.ports import free_port
 from tests.portal import world
 from tests.portal.test_scope import PDF
 
@@ -201,3 +203,36 @@ def test_a_body_far_beyond_the_upload_limit_is_refused_before_it_is_read(
         "proof": upload("big.pdf", big)})
     assert response.status_code == 413
     assert not PaymentDeclaration.objects.exists() and not PortalUpload.objects.exists()
+
+
+def test_an_answer_rings_the_owners_bell_and_emails_him_in_his_language(
+        debtor, story, smtp_server, django_capture_on_commit_callbacks):
+    story["paul"].language = "en"
+    story["paul"].save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        debtor.post(reverse("portal:promise"), {
+            "invoices": [story["f1"].pk], "promised_for": world.days_from_today(20),
+            "amount": "1200.00", "note": "Virement"})
+
+    [bell] = Notification.objects.filter(user=story["paul"])
+    assert bell.read_at is None and bell.note is None
+    assert bell.link == reverse("web:customer", args=[story["late"].pk]) + "?tab=portal"
+    assert "Retard & Fils" in bell.text and "on the portal" in bell.text
+    [notice] = smtp_server.messages
+    assert notice.recipients == ["paul@ateliers.example"]
+    assert notice.message["Subject"] == bell.text
+    body = notice.message.get_content()
+    assert "1200.00 EUR by" in body and "http://127.0.0.1:8000" + bell.link in body
+
+
+def test_a_lost_email_leaves_the_answer_and_the_bell(debtor, story, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()   # nobody listens
+    with django_capture_on_commit_callbacks(execute=True):
+        response = debtor.post(reverse("portal:promise"), {
+            "invoices": [story["f1"].pk], "promised_for": world.days_from_today(20),
+            "amount": "1200.00"})
+
+    assert response.status_code == 302 and Promise.objects.exists()
+    assert Notification.objects.filter(user=story["paul"]).count() == 1

@@ -2,11 +2,13 @@
 stop dunning and write the timeline) and told to the customer's owner.
 
 Each function checks the company's limits (`rules`), stores any file, records the
-case with the actor "debtor" and notifies the owner after the commit. A refusal is
+case with the actor "debtor" and notifies the owner through relance.team.notify
+(in-app at once, by email after the commit). A refusal is
 `CaseRefused` with a message for the debtor; nothing is then changed.
 """
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from relance.cases import services
@@ -14,8 +16,9 @@ from relance.cases.models import PaymentPlan, PlanStatus
 from relance.cases.services import CaseRefused
 from relance.ledger import timeline
 from relance.ledger.models import Contact, ContactRole
-from relance.portal import notify, rules, uploads
+from relance.portal import rules, uploads
 from relance.portal.models import PortalPolicy, UploadKind
+from relance.team import notify
 
 DEBTOR = "debtor"
 
@@ -34,8 +37,8 @@ def dispute(customer, invoice, reason, comment, upload, today):
     found = services.open_dispute(invoice, reason, comment, today, actor_label=DEBTOR)
     if upload is not None:
         _attach(upload, customer, UploadKind.DISPUTE, dispute=found)
-    notify.owner_of_answer(customer, "dispute.opened", _("Invoice %(number)s: %(comment)s")
-                           % {"number": invoice.number, "comment": comment})
+    _tell_owner(customer, "dispute.opened", lambda: _("Invoice %(number)s: %(comment)s")
+                % {"number": invoice.number, "comment": comment})
     return found
 
 
@@ -49,9 +52,9 @@ def promise(customer, invoices, amount, promised_for, note, today):
         raise CaseRefused(problem)
     found = services.record_promise(customer, invoices, amount, promised_for, today,
                                     note=note, actor_label=DEBTOR)
-    notify.owner_of_answer(customer, "promise.recorded", _("%(amount)s %(currency)s by "
-                           "%(date)s") % {"amount": amount, "currency": found.currency,
-                                          "date": promised_for.isoformat()})
+    _tell_owner(customer, "promise.recorded", lambda: _("%(amount)s %(currency)s by "
+                "%(date)s") % {"amount": amount, "currency": found.currency,
+                               "date": promised_for.isoformat()})
     return found
 
 
@@ -63,8 +66,8 @@ def declare_paid(customer, invoices, amount, paid_on, note, proof, today):
     found = services.declare_payment(customer, invoices, amount, paid_on, today,
                                      note=note, actor_label=DEBTOR)
     _attach(proof, customer, UploadKind.PROOF, declaration=found)
-    notify.owner_of_answer(customer, "payment.declared", _("%(amount)s paid on %(date)s")
-                           % {"amount": amount, "date": paid_on.isoformat()})
+    _tell_owner(customer, "payment.declared", lambda: _("%(amount)s paid on %(date)s")
+                % {"amount": amount, "date": paid_on.isoformat()})
     return found
 
 
@@ -86,8 +89,8 @@ def request_plan(customer, invoices, instalments, starts_on, note, today):
                     data={"plan": plan.pk, "instalments": instalments,
                           "starts_on": starts_on.isoformat(),
                           "invoices": [i.number for i in invoices]})
-    notify.owner_of_answer(customer, "plan.requested", _("%(count)s instalments from "
-                           "%(date)s") % {"count": instalments, "date": starts_on.isoformat()})
+    _tell_owner(customer, "plan.requested", lambda: _("%(count)s instalments from "
+                "%(date)s") % {"count": instalments, "date": starts_on.isoformat()})
     return plan
 
 
@@ -120,8 +123,26 @@ def update_contact(customer, name, email, phone):
     timeline.record(customer.company, "contact.updated", customer=customer,
                     actor_label=DEBTOR, message=f"{name} <{email}> {phone}".strip(),
                     data={"contact": contact.pk, "before": before})
-    notify.owner_of_answer(customer, "contact.updated", f"{name} <{email}> {phone}")
+    _tell_owner(customer, "contact.updated", lambda: f"{name} <{email}> {phone}")
     return contact
+
+
+def _tell_owner(customer, event_type, summary):
+    """The customer's owner (its collector) gets a notice in the bell and by email;
+    `summary()` is called in the owner's language."""
+    if customer.owner is None:
+        return
+    link = reverse("web:customer", args=[customer.pk]) + "?tab=portal"
+
+    def compose():
+        what = {"customer": customer.name, "what": timeline.label(event_type)}
+        text = _("%(customer)s: %(what)s on the portal") % what
+        body = _("%(customer)s (%(reference)s) answered on the portal: %(what)s.\n\n"
+                 "%(summary)s\n\nSee the customer: %(url)s") % {
+            **what, "reference": customer.reference, "summary": summary(),
+            "url": notify.absolute(link)}
+        return text, body
+    notify.users([customer.owner], compose, link)
 
 
 def _attach(upload, customer, kind, **case):

@@ -2,23 +2,19 @@
 
 A note is saved with the teammates it mentions (relance.team.mentions), leaves a
 `note.added` row on the timeline, and gives each mentioned teammate (but its author)
-an in-app notification and an email. The emails go after the commit: a note that is
-rolled back tells nobody.
+an in-app notification and an email through relance.team.notify (emails after the
+commit: a note that is rolled back tells nobody).
 """
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.ledger import timeline
+from relance.team import notify
 from relance.team.mentions import Teammate, mentioned
 from relance.team.models import Note, Notification, User
 
-log = logging.getLogger(__name__)
 MAX_LENGTH = 5000
 
 
@@ -38,33 +34,20 @@ def add_note(customer, author, text, now=None):
     timeline.record(customer.company, "note.added", customer=customer, actor=author,
                     message=text[:300], at=now, data={"note": note.pk, "mentioned": ids})
     link = reverse("web:customer", args=[customer.pk]) + "?tab=notes"
-    users = list(User.objects.filter(pk__in=ids))
-    for user in users:
-        Notification.objects.create(user=user, note=note, link=link, created_at=now,
-                                    text=_notification_text(user, author, customer))
-    transaction.on_commit(lambda: _email(users, author, customer, note, link))
+    recipients = User.objects.filter(pk__in=ids).order_by("pk")
+    notify.users(recipients, lambda: _notice(author, customer, note, link), link,
+                 note=note, now=now)
     return note
 
 
-def _notification_text(user, author, customer):
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        return _("%(author)s mentioned you on %(customer)s") % {
-            "author": author, "customer": customer.name}
-
-
-def _email(users, author, customer, note, link):
-    """One email per mentioned teammate, in their language. A failure is logged, not
-    raised: the note and the in-app notification already exist."""
-    for user in users:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = _notification_text(user, author, customer)
-            body = _("%(author)s wrote on %(customer)s:\n\n%(text)s\n\n%(url)s") % {
-                "author": author, "customer": customer.name, "text": note.text,
-                "url": getattr(settings, "PUBLIC_URL", "") + link}
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except OSError:
-            log.exception("mention email to %s failed", user.email)
+def _notice(author, customer, note, link):
+    """The notice's text and email body, in the language active when called."""
+    text = _("%(author)s mentioned you on %(customer)s") % {
+        "author": author, "customer": customer.name}
+    body = _("%(author)s wrote on %(customer)s:\n\n%(text)s\n\n%(url)s") % {
+        "author": author, "customer": customer.name, "text": note.text,
+        "url": notify.absolute(link)}
+    return text, body
 
 
 def unread(user):
