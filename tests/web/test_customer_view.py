@@ -172,6 +172,31 @@ def test_the_statement_goes_through_the_outbox_with_its_pdf(world, smtp_server):
     assert Action.objects.get().kind == "manual"
 
 
+def test_a_statement_recomposed_after_a_payment_still_carries_the_statement(
+        world, smtp_server):
+    paid_later = invoice(world["late"], "800.00", due_days_ago=30, number="F-30")
+    contact = world["late"].contacts.get(role="accounts_payable")
+    as_user(world, "julien").post(reverse("web:statement_send", args=[world["late"].pk]),
+                                  {"contact": contact.pk})
+    paid_later.status, paid_later.open_amount = "paid", 0
+    paid_later.paid_on = timezone.localdate()
+    paid_later.save(update_fields=["status", "open_amount", "paid_on"])
+
+    postman = Postman()
+    try:
+        outcome = Courier(postman, CONFIG, ignore_hours=True).handle_one(timezone.now())
+    finally:
+        postman.close()
+
+    assert outcome.state == MessageState.SENT, outcome.detail
+    [mail] = smtp_server.messages
+    [pdf] = list(mail.message.iter_attachments())
+    assert pdf.get_filename() == f"statement-C-LATE-{timezone.localdate().isoformat()}.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "F-45" in text and "F-30" not in text
+    assert paid_later.pk not in Message.objects.get().invoices
+
+
 def test_a_statement_needs_a_contact_of_this_customer_with_an_email(world):
     other = customer(world["company"], "C-OTHER")
     response = as_user(world, "julien").post(

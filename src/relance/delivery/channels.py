@@ -3,7 +3,9 @@
 `prepare(message, wording, invoices)` fills the message's snapshot (recipients,
 subject, text, HTML, attachments) from the action's rendered wording; `deliver(message,
 postman)` makes it go out and returns the addresses refused while others accepted it,
-or raises `DeliveryFailed` with `permanent` set when trying again cannot help. `completes_action` says whether delivery finishes the action (an
+or raises `DeliveryFailed` with `permanent` set when trying again cannot help.
+An email whose action's summary says `statement` carries the customer's statement of
+claim as of the wording's day instead of the invoices. `completes_action` says whether delivery finishes the action (an
 email, a letter) or hands it to a person (a call, a task).
 """
 import hashlib
@@ -20,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from relance.delivery.models import Postage
+from relance.legal.statement_files import statement_attachment
 from relance.portal.emails import text_links
 
 
@@ -87,7 +90,9 @@ class Email:
                 "context": context, "subject": wording.subject})
         domain = message.sender.rpartition("@")[2].rstrip(">") or "relance.localhost"
         message.message_id = message_id_for(message, domain)
-        if action.step is None or action.step.attach_invoices:
+        if (action.summary or {}).get("statement"):
+            attach(message, *statement_attachment(customer, wording.today, wording.language))
+        elif action.step is None or action.step.attach_invoices:
             for invoice in invoices:
                 attach(message, *invoice_document(context["company"], context["customer"],
                                                   invoice, wording.language))

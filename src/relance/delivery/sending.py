@@ -110,7 +110,7 @@ class Courier:
         action = message.action
         if action.status == ActionStatus.CANCELLED:
             return self._skipped(message, lease, now, _("The action was cancelled."))
-        due = still_due(_invoice_states(action, timezone.localdate(now)),
+        due = still_due(invoice_states(action, timezone.localdate(now)),
                        action.company.dunning_tolerance)
         if not due:
             return self._skipped(message, lease, now, _(
@@ -239,8 +239,9 @@ def reachable(contact):
     return contact is not None and bool(contact.email) and not contact.email_bounced
 
 
-def _invoice_states(action, today):
-    """The invoices of the action as they stand on `today` (holds end on a date)."""
+def invoice_states(action, today):
+    """The invoices of the action as they stand on `today` (holds end on a date): what
+    `policy.still_due` decides on."""
     ids = [line["id"] for line in (action.summary or {}).get("invoices", [])]
     open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), status="open")
     rows = (Invoice.objects.filter(pk__in=ids)

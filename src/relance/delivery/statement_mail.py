@@ -5,20 +5,23 @@ message, delivered once by the worker and kept as evidence. The message is compo
 here, at once, with the statement of claim's PDF (relance.legal) as its attachment, so
 the worker finds it ready and only delivers it. If the customer's invoices change
 before it goes (one paid, one disputed), the worker composes it again from the
-action's own text, as for any reminder, and the invoices' PDFs go instead.
+action's own text, as for any reminder; the action's summary says `statement`, so the
+email channel attaches the statement of claim as of the sending day, not the invoices.
 """
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from relance.delivery import outbox
-from relance.delivery.channels import CHANNELS, attach
+from relance.delivery.channels import CHANNELS
 from relance.delivery.policy import still_due
+from relance.delivery.sending import invoice_states
 from relance.dunning.actions import ActionRefused
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel, Tone
 from relance.dunning.wording import message_for
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceKind, InvoiceStatus
+
 
 @transaction.atomic
 def send(customer, contact, user, today, note=""):
@@ -73,20 +76,14 @@ def _summary_lines(invoices, today):
 
 
 def _compose(message, customer, today):
-    """What the worker's composition does, with the statement instead of the invoices."""
-    from relance.delivery.sending import _invoice_states  # the worker's own reading
-    from relance.legal.claims import customer_statement
-    from relance.legal.views import statement_pdf_content
-
+    """What the worker's composition does (the email channel attaches the statement of
+    claim for a statement's action), done at once so the worker only delivers it."""
     action = message.action
     wording = message_for(action, today)
     if wording.problem:
         raise ActionRefused(wording.problem)
     CHANNELS["email"].prepare(message, wording, [])
-    found = customer_statement(customer, today)
-    attach(message, f"statement-{customer.reference}-{today.isoformat()}.pdf",
-           statement_pdf_content(customer, found, wording.language))
     message.language = wording.language
-    message.invoices = sorted(still_due(_invoice_states(action, today),
+    message.invoices = sorted(still_due(invoice_states(action, today),
                                         customer.company.dunning_tolerance))
     message.save()

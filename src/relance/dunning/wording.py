@@ -20,13 +20,14 @@ class Wording:
     body: str = ""
     problem: str = ""        # why it cannot be rendered, for the error box
     context: dict = None     # what it was rendered with
+    today: object = None     # the date it was rendered for (documents are as of it)
 
 
 def message_for(action, today):
     """The action's text as it will read: its own subject and body where set, else the
     step's template in the customer's language (French when there is none)."""
     language, template = _template(action)
-    message = Wording(language, template)
+    message = Wording(language, template, today=today)
     subject = action.subject or template[0]
     body = action.body or template[1]
     if not (subject.strip() and body.strip()):

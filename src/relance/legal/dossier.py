@@ -40,7 +40,7 @@ from relance.dunning.models import Channel
 from relance.legal import cerfa
 from relance.legal.claim_file import agreements, is_formal_notice, legal_path, sent_messages
 from relance.legal.statement import restricted
-from relance.legal.views import policy_text, statement_csv_text, statement_pdf_content
+from relance.legal.statement_files import policy_text, statement_csv_text, statement_pdf_content
 
 COURT, AGENCY = "court", "agency"
 PURPOSES = (COURT, AGENCY)
