@@ -95,6 +95,18 @@ def test_a_forgotten_password_is_reset_through_the_link_sent_by_email(client, cl
     assert log_in(client, claire.email, "N3w-passw0rd-2026").status_code == 302
 
 
+def test_the_reset_link_uses_the_public_url_not_the_requests_host(client, claire, settings,
+                                                                  smtp_server):
+    settings.PUBLIC_URL = "https://relance.atelier.test"
+    settings.ALLOWED_HOSTS = ["app.internal"]
+    client.post(reverse("password_reset"), {"email": claire.email}, HTTP_HOST="app.internal")
+
+    [mail] = smtp_server.messages
+    body = mail.message.get_content()
+    assert re.search(r"^https://relance\.atelier\.test/password-reset/\S+/\s", body, re.M)
+    assert "app.internal" not in body
+
+
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, db, smtp_server):
     response = client.post(reverse("password_reset"), {"email": "nobody@atelier.test"})
 

@@ -48,3 +48,12 @@ class LoginView(auth_views.LoginView):
         if response.status_code == 200:   # the form came back: a failed attempt
             count_failure(request, now)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The reset email's link starts with PUBLIC_URL, as the portal's links do: behind
+    a reverse proxy the request's host is an internal name that must not leak."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"public_url": settings.PUBLIC_URL}
+        return super().form_valid(form)
