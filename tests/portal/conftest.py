@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from tests.portal import world
 
@@ -15,3 +16,11 @@ def debtor(client, story):
     """A client inside Retard & Fils's portal."""
     world.portal_client(client, story["late"])
     return client
+
+
+@pytest.fixture
+def english_debtor(debtor):
+    """The same debtor, having switched the portal to English (the portal follows the
+    customer's language and the debtor's choice, not the browser's)."""
+    debtor.post(reverse("portal:language"), {"language": "en"})
+    return debtor

@@ -54,11 +54,11 @@ def test_a_promise_within_the_companys_limit_is_recorded(debtor, story):
     assert event("promise.recorded").actor_label == "debtor"
 
 
-def test_a_promise_beyond_the_companys_limit_is_refused(debtor, story):
+def test_a_promise_beyond_the_companys_limit_is_refused(english_debtor, story):
     PortalPolicy.objects.create(company=story["company"], max_promise_days=10)
-    response = debtor.post(reverse("portal:promise"), {
+    response = english_debtor.post(reverse("portal:promise"), {
         "invoices": [story["f1"].pk], "promised_for": world.days_from_today(11),
-        "amount": "1200.00"}, HTTP_ACCEPT_LANGUAGE="en")
+        "amount": "1200.00"})
     assert response.status_code == 400
     assert "at most 10 days" in response.content.decode()
     assert not Promise.objects.exists() and not Event.objects.filter(
@@ -102,11 +102,11 @@ def test_a_file_that_is_not_a_pdf_png_or_jpeg_is_refused(debtor, story, name, co
     assert not PaymentDeclaration.objects.exists() and not PortalUpload.objects.exists()
 
 
-def test_a_file_over_the_size_limit_is_refused(debtor, story, settings):
+def test_a_file_over_the_size_limit_is_refused(english_debtor, story, settings):
     settings.PORTAL_UPLOAD_MAX_BYTES = 1024
-    response = debtor.post(reverse("portal:dispute"), {
+    response = english_debtor.post(reverse("portal:dispute"), {
         "invoice": story["f1"].pk, "reason": "price", "comment": "x",
-        "document": upload("big.pdf", PDF + b"0" * 2048)}, HTTP_ACCEPT_LANGUAGE="en")
+        "document": upload("big.pdf", PDF + b"0" * 2048)})
     assert response.status_code == 400 and "too large" in response.content.decode()
     assert not Dispute.objects.exists()
 
