@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -252,12 +253,8 @@ def _record(company, result, origin, user):
     _advance(result)
     if result.actions:
         ids = {key: pk for key, (pk, _) in existing.items()}
-        ids.update(_insert_actions(company, run, fresh, result.day))
-        outbox.enqueue_planned(run, result.day)
-        _insert_lines(result.actions, ids, result.day)
+        ids.update(_write_actions(company, run, fresh, joining, ids, result.day, now))
         _extend(joining, ids)
-        _insert_events(company, fresh, ids, now, "action.planned")
-        _insert_events(company, joining, ids, now, "action.extended")
     run.actions = len(result.actions)
     run.summary = result.as_json()
     run.finished_at = timezone.now()
@@ -279,40 +276,108 @@ def _chunks(items, size=5_000):
         yield items[start:start + size]
 
 
-def _insert_actions(company, run, drafts, day):
-    """Write the drafts as actions of `run`; returns their ids by key."""
-    ids = TableWriter(Action, ["company"]).reserve_ids(len(drafts))
-    lines = invoice_lines(drafts)
-    writer = TableWriter(Action, ["id", "customer", "step", "currency", "channel", "tone",
-                                  "status", "contact", "copy_sales_rep", "amount",
-                                  "overdue_total", "summary"],
-                         {"company": company.pk, "kind": ActionKind.SCHEDULED,
-                          "run": run.pk, "planned_on": day.isoformat()})
-    # in chunks: a hundred thousand summaries held at once cost tens of MB for nothing
-    for chunk in _chunks(list(zip(ids, drafts))):
-        writer.insert([(pk, d.planned.customer_id, d.step.id, d.planned.currency,
-                        d.channel, d.step.tone, d.status, d.contact_id,
-                        d.step.copy_sales_rep, str(d.planned.amount),
-                        str(d.planned.overdue_total), d.summary_json(lines))
-                       for pk, d in chunk])
-    return {d.key: pk for pk, d in zip(ids, drafts)}
+class StepTexts(NamedTuple):
+    """What every action of a step writes the same way, computed once per run."""
+    id: int
+    tone: str
+    status: str
+    copy_sales_rep: bool
+    channel: str
+    summary_head: str    # the summary's JSON up to its invoices
+    event_names: str     # the event data's step and scenario, as JSON
 
 
-def _insert_lines(drafts, ids, day):
-    late = {}   # due date -> days late
-    for d in drafts:
-        for r in d.planned.reached:
-            if r.invoice.due_date not in late:
-                late[r.invoice.due_date] = (day - r.invoice.due_date).days
-    writer = TableWriter(ActionInvoice, ["action", "invoice", "step", "occurrence",
-                                         "open_amount", "days_late"])
-    for chunk in _chunks(drafts):
-        rows = []
-        for d in chunk:
-            action, step = ids[d.key], d.step.id
-            rows += [(action, r.invoice.id, step, r.occurrence, str(r.invoice.open_amount),
-                      late[r.invoice.due_date]) for r in d.planned.reached]
-        writer.insert(rows)
+def _step_texts(step):
+    status = (ActionStatus.AWAITING_APPROVAL if step.needs_approval
+              else ActionStatus.PLANNED)
+    scenario, name = _js(step.scenario.name), _js(step.name)
+    return StepTexts(step.id, step.tone, status, step.copy_sales_rep, step.channel,
+                     f'{{"scenario": {scenario}, "step": {name}, "invoices": [',
+                     f'"step": {name}, "scenario": {scenario}')
+
+
+def _write_actions(company, run, fresh, joining, ids, day, now):
+    """Write the fresh drafts as actions of `run`, with their messages, the lines of
+    fresh and joining drafts and their timeline events; returns the fresh actions' ids
+    by key. Each draft's rows are built in one pass over its invoices, from texts
+    computed once per step and per invoice, and written in chunks (a hundred thousand
+    summaries held at once cost tens of MB for nothing)."""
+    pks = TableWriter(Action, ["company"]).reserve_ids(len(fresh))
+    new_ids = {d.key: pk for pk, d in zip(pks, fresh)}
+    writer = _RowWriter(company, run, day, now, invoice_lines(fresh))
+    for chunk in _chunks(list(zip(pks, fresh))):
+        writer.write(chunk, "action.planned")
+    outbox.enqueue_planned(run, day)
+    for chunk in _chunks(joining):
+        writer.write([(ids[d.key], d) for d in chunk], "action.extended", new=False)
+    return new_ids
+
+
+class _RowWriter:
+    """Builds and writes the rows of actions, action lines and events."""
+
+    def __init__(self, company, run, day, now, lines):
+        self.day, self.lines, self.late, self.steps = day, lines, {}, {}
+        self.actions = TableWriter(
+            Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
+                     "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
+            {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
+             "planned_on": day.isoformat()})
+        self.action_lines = TableWriter(ActionInvoice, ["action", "invoice", "step",
+                                                        "occurrence", "open_amount",
+                                                        "days_late"])
+        self.events = {t: TableWriter(Event, ["customer", "message", "data"],
+                                      {"company": company.pk, "type": t,
+                                       "actor_label": ACTOR,
+                                       "at": connection.ops.adapt_datetimefield_value(now)})
+                       for t in ("action.planned", "action.extended")}
+
+    def write(self, chunk, event_type, new=True):
+        """chunk: (action id, draft) pairs; `new` when the actions are to be written."""
+        actions, action_lines, events = [], [], []
+        steps, late, lines, day = self.steps, self.late, self.lines, self.day
+        for pk, d in chunk:
+            texts = steps.get(d.step.id)
+            if texts is None:
+                texts = steps[d.step.id] = _step_texts(d.step)
+            planned, step_id = d.planned, texts.id
+            numbers, invoice_ids = [], []
+            for r in planned.reached:
+                invoice = r.invoice
+                due = invoice.due_date
+                days_late = late.get(due)
+                if days_late is None:
+                    days_late = late[due] = (day - due).days
+                action_lines.append((pk, invoice.id, step_id, r.occurrence,
+                                     str(invoice.open_amount), days_late))
+                numbers.append(d.numbers[invoice.id])
+                invoice_ids.append(str(invoice.id))
+            amount = str(planned.amount)
+            if new:
+                actions.append((pk, planned.customer_id, step_id, planned.currency,
+                                d.channel, texts.tone, texts.status, d.contact_id,
+                                texts.copy_sales_rep, amount, str(planned.overdue_total),
+                                _summary_json(texts, d, lines)))
+            events.append((planned.customer_id, ", ".join(numbers),
+                           f'{{"action": {pk}, {texts.event_names}, '
+                           f'"channel": "{d.channel}", "status": "{texts.status}", '
+                           f'"amount": "{amount}", "currency": {_js(planned.currency)}, '
+                           f'"invoices": [{", ".join(invoice_ids)}]}}'))
+        self.actions.insert(actions)
+        self.action_lines.insert(action_lines)
+        self.events[event_type].insert(events)
+
+
+def _summary_json(texts, draft, lines):
+    """`ActionDraft.summary_json` from the step's texts."""
+    planned = draft.planned
+    concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
+                           for r in planned.reached])
+    others = "}, ".join([lines[i.id] for i in planned.others])
+    tail = (f', "rerouted_from": {_js(texts.channel)}'
+            if draft.channel != texts.channel else "")
+    return (f'{texts.summary_head}{concerned}], "others": [{others}{"}" if others else ""}]'
+            f'{tail}}}')
 
 
 def _extend(joining, ids):
@@ -410,23 +475,3 @@ def _stale(invoice, scenario):
             and progress.scenario_id == scenario.id
             and (progress.rules != scenario.fingerprint or progress.due_date != invoice.due_date
                  or progress.next_on is None))
-
-
-def _insert_events(company, drafts, ids, now, event_type):
-    writer = TableWriter(Event, ["customer", "message", "data"],
-                         {"company": company.pk, "type": event_type, "actor_label": ACTOR,
-                          "at": connection.ops.adapt_datetimefield_value(now)})
-    for chunk in _chunks(drafts):
-        writer.insert([(d.planned.customer_id, d.invoice_numbers, _event_data(d, ids))
-                       for d in chunk])
-
-
-def _event_data(draft, ids):
-    """The event's data as JSON text: {action, step, scenario, channel, status, amount,
-    currency, invoices (ids)}, written by hand for the same reason as summaries."""
-    planned, step = draft.planned, draft.step
-    invoices = ", ".join([str(r.invoice.id) for r in planned.reached])
-    return (f'{{"action": {ids[draft.key]}, "step": {_js(step.name)}, '
-            f'"scenario": {_js(step.scenario.name)}, "channel": "{draft.channel}", '
-            f'"status": "{draft.status}", "amount": "{str(planned.amount)}", '
-            f'"currency": {_js(planned.currency)}, "invoices": [{invoices}]}}')
