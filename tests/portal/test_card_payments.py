@@ -187,7 +187,7 @@ def test_other_events_are_acknowledged_and_ignored(client, story, stripe):
 
 
 def test_when_stripe_cannot_be_reached_the_debtor_is_told_to_pay_by_transfer(
-        debtor, story, stripe, settings):
+        english_debtor, story, stripe, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"         # nothing listens there
     response = english_debtor.post(reverse("portal:pay_card"), {"invoices": [story["f1"].pk]})
     assert response.status_code == 502
