@@ -66,6 +66,16 @@ def test_each_role_sees_the_header_and_moves_through_the_tabs_with_htmx(page, wo
     page.wait_for_selector('#tab-panel[data-tab="invoices"]')
     assert "F-45" in page.locator("#tab-panel").inner_text()
 
+    page.locator('#tabs a[data-tab="portal"]').click()
+    page.wait_for_selector('#tab-panel[data-tab="portal"] #portal')
+    assert page.locator("#legal").count() == 0
+    legal_tab = page.locator('#tabs a[data-tab="legal"]')
+    assert legal_tab.count() == (0 if role == "sales" else 1)
+    if role != "sales":
+        legal_tab.click()
+        page.wait_for_selector('#tab-panel[data-tab="legal"] #legal')
+        assert page.locator("#portal").count() == 0
+
 
 @pytest.mark.browser
 def test_the_tabs_work_without_javascript(browser, live_server, world):
@@ -77,6 +87,10 @@ def test_the_tabs_work_without_javascript(browser, live_server, world):
         page.locator('#tabs a[data-tab="notes"]').click()
 
     assert page.locator('#tab-panel[data-tab="notes"] #note-form').count() == 1
+    with page.expect_navigation():
+        page.locator('#tabs a[data-tab="legal"]').click()
+    assert page.locator('#tab-panel[data-tab="legal"] #legal').count() == 1
+    assert page.locator("#portal").count() == 0
     context.close()
 
 

@@ -37,6 +37,9 @@ def test_a_credit_manager_hands_invoices_over_to_an_agency_and_records_a_report(
         logged_in_page, late_payer):
     page = logged_in_page
     page.goto(reverse("web:customer", args=[late_payer["customer"].pk]))
+    assert page.locator("#legal").count() == 0
+    page.locator('#tabs a[data-tab="legal"]').click()
+    page.wait_for_selector('#tab-panel[data-tab="legal"] #handover-form', state="attached")
 
     page.locator("details:has(#handover-form) > summary").click()
     form = page.locator("#handover-form")
@@ -47,6 +50,7 @@ def test_a_credit_manager_hands_invoices_over_to_an_agency_and_records_a_report(
     with page.expect_navigation():
         form.locator('button[type="submit"]').click()
 
+    assert page.url.endswith("?tab=legal#tabs")
     table = page.locator("table.handovers")
     assert "Recouvra SA" in table.inner_text()
     assert "F-60" in table.inner_text() and "F-40" in table.inner_text()

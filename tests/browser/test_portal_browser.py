@@ -150,13 +150,13 @@ def test_the_collector_accepts_the_plan_the_debtor_asked_for(page, portal_world)
                                       starts_on=world.days_from_today(10), note="3 fois")
     plan.invoices.set([story["f1"]])
     log_in(page, "paul@ateliers.example", world.PASSWORD)
-    page.goto(f"/customers/{story['late'].pk}/")
-    panel = page.locator("#portal")
+    page.goto(f"/customers/{story['late'].pk}/?tab=portal")
+    panel = page.locator("#tab-panel #portal")
     assert "3 fois" in panel.inner_text()
     with page.expect_navigation():
         panel.locator("table.plans form[action$='/accept/'] button").click()
     plan.refresh_from_db()
-    assert plan.status == "active"
+    assert plan.status == "active" and page.url.endswith("?tab=portal#tabs")
     with page.expect_navigation():
         page.locator("#portal-regenerate button").click()
     assert "/p/" in page.locator(".messages").inner_text()

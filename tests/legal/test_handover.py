@@ -218,7 +218,7 @@ def test_a_credit_manager_hands_over_from_the_form(client, world):
     response = post(client, world["claire"], "legal:hand_over", world["lenoir"].pk,
                     **handover_data(world, handed_on=today))
     assert response.status_code == 302
-    assert response["Location"].endswith("#legal")
+    assert response["Location"].endswith("?tab=legal#tabs")
     handover = Handover.objects.get()
     assert list(handover.invoices.all()) == [world["agency"]]
     assert handover.created_by == world["claire"]
@@ -292,17 +292,22 @@ def test_the_statement_page_links_the_legal_path_for_those_who_may_see_it(client
                            world["lenoir"].pk).content.decode()
 
 
-def test_the_customer_page_has_the_legal_section_with_the_form_for_managers_only(client,
-                                                                                 world):
+def test_the_customer_page_has_the_legal_tab_with_the_form_for_managers_only(client,
+                                                                             world):
     hand_over(world)
     path = reverse("legal:path", args=[world["lenoir"].pk])
-    manager = get(client, world["claire"], "web:customer", world["lenoir"].pk)
+    first = get(client, world["claire"], "web:customer", world["lenoir"].pk).content.decode()
+    assert 'data-tab="legal"' in first and 'id="legal"' not in first
+    manager = get(client, world["claire"], "web:customer", world["lenoir"].pk, tab="legal")
     page = manager.content.decode()
     assert 'id="legal"' in page and path in page and 'id="handover-form"' in page
     assert "Recouvra SA" in page and 'class="case-form report-form"' in page
     assert reverse("legal:dossier", args=[world["lenoir"].pk]) + "?purpose=agency" in page
-    collector = get(client, world["paul"], "web:customer", world["lenoir"].pk).content.decode()
+    collector = get(client, world["paul"], "web:customer", world["lenoir"].pk,
+                    tab="legal").content.decode()
     assert path in collector and "Recouvra SA" in collector
     assert 'id="handover-form"' not in collector and "report-form" not in collector
-    sales = get(client, world["sam"], "web:customer", world["lenoir"].pk)
+    sales = get(client, world["sam"], "web:customer", world["lenoir"].pk, tab="legal")
     assert sales.status_code == 200 and 'id="legal"' not in sales.content.decode()
+    assert 'data-tab="legal"' not in sales.content.decode()
+    assert sales.context["tab"] == "invoices"

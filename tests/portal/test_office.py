@@ -43,7 +43,10 @@ def test_another_collector_does_not_even_see_the_customer(client, story):
 def test_the_customer_page_shows_the_portal_panel_to_its_collector(client, story):
     links.issue(story["late"], timezone.now())
     log_in(client, "paul@ateliers.example")
-    page = client.get(reverse("web:customer", args=[story["late"].pk])).content.decode()
+    first = client.get(reverse("web:customer", args=[story["late"].pk])).content.decode()
+    assert 'data-tab="portal"' in first and 'id="portal"' not in first
+    page = client.get(reverse("web:customer", args=[story["late"].pk]),
+                      {"tab": "portal"}).content.decode()
     assert 'id="portal"' in page and 'id="portal-regenerate"' in page
 
 
@@ -52,5 +55,6 @@ def test_a_sales_rep_sees_the_panel_without_its_buttons(client, story):
     story["late"].sales_rep = sam
     story["late"].save()
     log_in(client, "sam@ateliers.example")
-    page = client.get(reverse("web:customer", args=[story["late"].pk])).content.decode()
+    page = client.get(reverse("web:customer", args=[story["late"].pk]),
+                      {"tab": "portal"}).content.decode()
     assert 'id="portal"' in page and 'id="portal-regenerate"' not in page

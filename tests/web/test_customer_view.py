@@ -85,6 +85,28 @@ def test_each_tab_shows_its_own_part_of_the_file(world):
     assert 'data-tab="notes" class="active"' in notes_page
 
 
+def test_the_portal_and_legal_sections_have_their_own_tabs(world):
+    julien = as_user(world, "julien")
+    invoices = julien.get(page_url(world)).content.decode()
+    portal = panel(julien.get(page_url(world, tab="portal")).content.decode())
+    legal = panel(julien.get(page_url(world, tab="legal")).content.decode())
+
+    assert '>Portal</a>' in invoices and '>Legal</a>' in invoices
+    assert 'id="portal"' not in invoices and 'id="legal"' not in invoices
+    assert 'id="portal"' in portal and 'id="legal"' not in portal
+    assert 'id="legal"' in legal and 'id="portal"' not in legal
+    assert 'hx-get="?tab=legal"' in invoices and 'href="?tab=portal#tabs"' in invoices
+
+
+def test_a_sales_rep_has_the_portal_tab_but_not_the_legal_one(world):
+    sam = as_user(world, "sam")
+    page = sam.get(page_url(world)).content.decode()
+    legal = sam.get(page_url(world, tab="legal"))
+
+    assert 'data-tab="portal"' in page and 'data-tab="legal"' not in page
+    assert legal.context["tab"] == "invoices" and 'id="legal"' not in legal.content.decode()
+
+
 def panel(page):
     """The tab's panel: the header's quick-action forms list invoices on every tab."""
     return page[page.index('id="tab-panel"'):]

@@ -83,7 +83,7 @@ def dossier_zip(request, pk):
 
 
 def _back(customer):
-    return reverse("web:customer", args=[customer.pk]) + "#legal"
+    return reverse("web:customer", args=[customer.pk]) + "?tab=legal#tabs"
 
 
 def _submit(request, customer, form, act, done, form_name, handover=None):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,7 +33,7 @@ def _managed(request, pk):
 
 
 def _back(customer):
-    return redirect("web:customer", customer.pk)
+    return redirect(reverse("web:customer", args=[customer.pk]) + "?tab=portal#tabs")
 
 
 @require_POST

@@ -14,6 +14,7 @@ from relance.dunning import assignment, preview
 from relance.dunning.models import ActionStatus, Channel
 from relance.ledger import aging, queries, timeline
 from relance.ledger.models import Customer, InvoiceKind
+from relance.legal.handover_section import may_view_legal
 from relance.team import access
 from relance.team.models import Note
 from relance.web import exports
@@ -93,7 +94,7 @@ CUSTOMER_COLUMNS = [
     exports.Column(_("Overdue"), "overdue_amount", exports.NUMBER),
 ]
 
-TABS = ("invoices", "contacts", "timeline", "notes")
+TABS = ("invoices", "contacts", "timeline", "notes", "portal", "legal")
 
 
 def customer_detail(request, pk):
@@ -107,11 +108,12 @@ def render_customer(request, customer, tab=None, **submitted):
     `submitted` holds a posted form that has errors: it replaces the empty one so the
     user sees what to correct."""
     today = timezone.localdate()
+    tabs = _tab_links(request.user, customer)
     tab = tab or request.GET.get("tab")
-    tab = tab if tab in TABS else TABS[0]
+    tab = tab if tab in dict(tabs) else TABS[0]
     context = {
         "section": "customers", "customer": customer, "today": today, "tab": tab,
-        "tabs": _tab_links(), "risk_template": RISK_TEMPLATE,
+        "tabs": tabs, "risk_template": RISK_TEMPLATE,
         "risk_summary": _risk_summary(customer, today),
         "totals": queries.open_totals_for([customer.pk], today).get(customer.pk, {}),
         "on_hold": customer.is_on_hold(today),
@@ -122,9 +124,15 @@ def render_customer(request, customer, tab=None, **submitted):
     return render(request, "web/customer.html", context)
 
 
-def _tab_links():
-    return [("invoices", _("Invoices")), ("contacts", _("Contacts")),
-            ("timeline", _("Timeline")), ("notes", _("Notes"))]
+def _tab_links(user, customer):
+    """The tabs this user may open: everyone who sees the customer sees its portal
+    (its buttons are for managers and its collector); the legal tab is for managers
+    and its collector (`legal.handover_section.may_view_legal`)."""
+    tabs = [("invoices", _("Invoices")), ("contacts", _("Contacts")),
+            ("timeline", _("Timeline")), ("notes", _("Notes")), ("portal", _("Portal"))]
+    if may_view_legal(user, customer):
+        tabs.append(("legal", _("Legal")))
+    return tabs
 
 
 def _invoices_tab(user, customer, today):
@@ -151,8 +159,13 @@ def _notes_tab(user, customer, today):
             .prefetch_related("mentioned")[:200]}
 
 
+def _own_data_tab(user, customer, today):
+    return {}   # the portal and legal sections read their own data (template tags)
+
+
 TAB_CONTEXT = {"invoices": _invoices_tab, "contacts": _contacts_tab,
-               "timeline": _timeline_tab, "notes": _notes_tab}
+               "timeline": _timeline_tab, "notes": _notes_tab,
+               "portal": _own_data_tab, "legal": _own_data_tab}
 
 # The risk panel comes from relance.insights when that app is installed; the page
 # works without it.
