@@ -2,8 +2,10 @@
 
 The world: Atelier Test ships its scenarios. Mine SARL is collected by Paul and sold
 to by Sam; it has a late invoice with an open dispute, a promise, a call task, a
-reminder awaiting approval and a sent email with an attachment. Autre SA belongs to
-nobody. Ada administers, Claire manages credit. Léa (collector) and Tom (sales) have
+reminder awaiting approval and a sent email with an attachment; F-AGENCY is with a
+collection agency, a payment plan waits for a decision and the debtor uploaded a proof
+on the portal. A manager's session holds an upload waiting for its column mapping.
+Autre SA belongs to nobody. Ada administers, Claire manages credit. Léa (collector) and Tom (sales) have
 other portfolios: for them Mine SARL's objects do not exist.
 
 ROUTES classifies every URL pattern of the project (the resolver is walked, so a new
@@ -12,24 +14,27 @@ one letter per role, in the order admin, credit manager, collector, sales:
   y  allowed: 200, 302 or 400 (a form sent empty);
   n  forbidden: 403, or 404 when the object is out of the user's scope;
   -  not served for that method: 403, 404 or 405;
-  *  anything but a server error (the object of the URL cannot be made here, or
-     another test module owns the story).
+  *  anything but a server error (another test module owns the story: a form posted
+     empty, for instance, may be refused or accepted).
 Anonymous visitors are sent to the login page by every page that is not PUBLIC.
 """
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from relance.cases.models import Dispute, Promise
+from relance.cases.models import Dispute, Handover, PaymentPlan, Promise
 from relance.delivery.channels import attach
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
+from relance.portal import uploads
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
+from tests.portal.test_scope import PDF
 from tests.web.ledger_builders import invoice
 
 ROLES = ("admin", "credit_manager", "collector", "sales")
@@ -72,7 +77,7 @@ ROUTES = {
     "web:invoice_release": ("----", "yyyn"),
     "insights:worklist": ("yyyy", "****"),
     "imports:upload": ("yynn", "yynn"),
-    "imports:mapping": ("**nn", "**nn"),
+    "imports:mapping": ("yynn", "yynn"),
     "dunning:home": ("yyyn", "***n"),
     "dunning:run": ("--nn", "yynn"),
     "dunning:calendar": ("yyyn", "***n"),
@@ -102,12 +107,12 @@ ROUTES = {
     "legal:path": ("yyyn", "----"),
     "legal:dossier": ("yyyn", "----"),
     "legal:hand_over": ("----", "yynn"),
-    "legal:handover_report": ("----", "**nn"),
-    "legal:handover_end": ("----", "**nn"),
+    "legal:handover_report": ("----", "yynn"),
+    "legal:handover_end": ("----", "yynn"),
     "portal:regenerate": ("----", "yyyn"),
     "portal:revoke": ("----", "yyyn"),
-    "portal:decide_plan": ("****", "****"),
-    "portal:upload": ("****", "****"),
+    "portal:decide_plan": ("----", "yyyn"),
+    "portal:upload": ("yyyy", "----"),
 }
 
 
@@ -138,7 +143,8 @@ def test_every_url_is_classified():
 # The world --------------------------------------------------------------------------
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.PORTAL_UPLOAD_ROOT = tmp_path / "portal"
     company = creditor(email="relances@atelier.test")
     people = {role: User.objects.create_user(f"{role}@atelier.test", None, role=role)
               for role in ROLES}
@@ -165,7 +171,28 @@ def world(db):
     return {"company": company, "people": people, "customer": mine, "invoice": late,
             "dispute": dispute, "promise": promise, "step": step, "call": call,
             "action": awaiting, "message": message, "note": note,
-            "attachment": message.attachments.get()}
+            "attachment": message.attachments.get(), **_portal_and_agency(mine)}
+
+
+def _portal_and_agency(mine):
+    handover = Handover.objects.create(customer=mine, agency_name="Recouvra SA",
+                                       handed_on=timezone.localdate())
+    handover.invoices.set([invoice(mine, "900.00", due_days_ago=90, number="F-AGENCY")])
+    plan = PaymentPlan.objects.create(customer=mine, instalments=3,
+                                      starts_on=timezone.localdate() + dt.timedelta(days=7))
+    proof = uploads.store(SimpleUploadedFile("proof.pdf", PDF, "application/pdf"), mine,
+                          "proof")
+    return {"handover": handover, "plan": plan, "upload": proof}
+
+
+def pending_import(client):
+    """The token of a customers file a manager uploaded, waiting for its mapping."""
+    upload = SimpleUploadedFile("clients.csv", b"reference;name\r\nC-NEW;Nouveau SA\r\n",
+                                "text/csv")
+    response = client.post(reverse("imports:upload"), {
+        "entity": "customers", "source": "Sage export", "file": upload})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
 def _action(customer, step, channel, status):
@@ -181,16 +208,21 @@ def own_notification(world, user):
                                        link="/customers/", created_at=timezone.now()).pk
 
 
-def kwargs_for(name, pattern, world, user):
+def kwargs_for(name, pattern, world, user, client):
     """The URL's arguments, taken from Mine SARL's objects."""
     route = str(pattern.pattern)
     found = {}
     for key in pattern.pattern.converters:
-        found[key] = _value(name, route, key, world, user)
+        found[key] = _value(name, route, key, world, user, client)
     return found
 
 
-def _value(name, route, key, world, user):
+def _value(name, route, key, world, user, client):
+    if key == "pk" and route.startswith("office/") and "customers" not in route:
+        return world["plan" if "plans" in route else "upload"].pk
+    if key == "token":   # only a manager can have an upload waiting in their session
+        managing = user is not None and user.is_manager
+        return pending_import(client) if managing else "no-such-token"
     if key == "pk":
         first = route.split("/")[0]
         return {"customers": world["customer"].pk, "invoices": world["dispute"].invoice_id,
@@ -199,13 +231,13 @@ def _value(name, route, key, world, user):
                 "notifications": own_notification(world, user) if user else 1,
                 }.get(first, world["customer"].pk if "customers" in route else 999999)
     return {"promise_pk": world["promise"].pk, "dispute_pk": world["dispute"].pk,
-            "attachment_pk": world["attachment"].pk, "handover_pk": 999999,
-            "token": "no-such-token", "decision": "accept"}[key]
+            "attachment_pk": world["attachment"].pk, "handover_pk": world["handover"].pk,
+            "decision": "accept"}[key]
 
 
-def url_of(name, world, user):
+def url_of(name, world, user, client=None):
     pattern = all_urls()[name]
-    return reverse(name, kwargs=kwargs_for(name, pattern, world, user))
+    return reverse(name, kwargs=kwargs_for(name, pattern, world, user, client))
 
 
 def client_for(user):
@@ -227,8 +259,9 @@ def test_each_role_on_each_page_and_action(world, role):
     problems = []
     for name, (get_rule, post_rule) in ROUTES.items():
         for method, rule in (("get", get_rule), ("post", post_rule)):
-            url = url_of(name, world, user)
-            status = getattr(client_for(user), method)(url).status_code
+            client = client_for(user)
+            url = url_of(name, world, user, client)
+            status = getattr(client, method)(url).status_code
             wanted = expected(rule[ROLES.index(role)])
             if status >= 500 or (wanted is not None and status not in wanted):
                 problems.append(f"{method.upper()} {name} {url}: {status}, wanted {rule}")
@@ -299,3 +332,15 @@ def test_forbidden_actions_change_nothing(world):
             client_for(sales).post(url_of(name, world, sales),
                                    {"reason": "x", "outcome": "reached", "note": "x"})
     assert Event.objects.count() == before
+
+
+def test_a_pending_upload_maps_for_its_manager_only(world):
+    claire = client_for(world["people"]["credit_manager"])
+    token = pending_import(claire)
+    url = reverse("imports:mapping", args=[token])
+
+    assert claire.get(url).status_code == 200
+    for role in ("collector", "sales"):
+        assert client_for(world["people"][role]).get(url).status_code == 403
+    assert client_for(world["people"]["admin"]).get(url)["Location"] == reverse(
+        "imports:upload")   # another manager's session does not hold it
