@@ -19,6 +19,7 @@ from relance.cases import services
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel
 from relance.dunning.recipients import CALL, reachable
+from relance.dunning.snapshots import other_ids
 from relance.dunning.views.access import visible_actions
 from relance.ledger import timeline
 from relance.ledger.models import Invoice
@@ -261,8 +262,8 @@ def _join(action, rival, summary, user):
     known = {line["id"] for line in rival.summary.get("invoices", [])}
     moved = [line for line in summary.get("invoices", []) if line["id"] not in known]
     rival.summary["invoices"] = rival.summary.get("invoices", []) + moved
-    rival.summary["others"] = [o for o in rival.summary.get("others", [])
-                               if o["id"] not in {line["id"] for line in moved}]
+    moved_ids = {line["id"] for line in moved}
+    rival.summary["others"] = [pk for pk in other_ids(rival.summary) if pk not in moved_ids]
     rival.summary["attempts"] = summary["attempts"] + rival.summary.get("attempts", [])
     rival.amount += action.amount
     rival.save(update_fields=["amount", "summary"])

@@ -26,6 +26,7 @@ from relance.dunning.models import (
 )
 from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
+from relance.dunning.snapshots import other_ids
 from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
@@ -84,13 +85,13 @@ class ActionDraft:
 
     @property
     def summary(self):
-        """The snapshot stored with the action: the invoices concerned and the
-        customer's other overdue invoices, as they were when it was decided."""
+        """The snapshot stored with the action: the invoices concerned as they were
+        when it was decided, and the ids of the customer's other overdue invoices."""
         summary = {
             "scenario": self.step.scenario.name, "step": self.step.name,
             "invoices": [dict(self._line(r.invoice), occurrence=r.occurrence)
                          for r in self.planned.reached],
-            "others": [self._line(i) for i in self.planned.others],
+            "others": [i.id for i in self.planned.others],
         }
         if self.channel != self.step.channel:
             summary["rerouted_from"] = self.step.channel
@@ -109,12 +110,11 @@ class ActionDraft:
         step, planned = self.step, self.planned
         concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
                                for r in planned.reached])
-        others = "}, ".join([lines[i.id] for i in planned.others])
+        others = ", ".join([str(i.id) for i in planned.others])
         tail = (f', "rerouted_from": {_js(step.channel)}'
                 if self.channel != step.channel else "")
         return (f'{{"scenario": {_js(step.scenario.name)}, "step": {_js(step.name)}, '
-                f'"invoices": [{concerned}], "others": [{others}{"}" if others else ""}]'
-                f'{tail}}}')
+                f'"invoices": [{concerned}], "others": [{others}]{tail}}}')
 
     @property
     def invoice_numbers(self):
@@ -201,12 +201,12 @@ def _quoted(text):
 
 
 def invoice_lines(drafts):
-    """invoice id -> its line in the drafts' summaries, as JSON text without the
-    closing brace; an invoice's line is the same in every action of a day."""
+    """invoice id -> its line in the drafts' summaries (the invoices they concern), as
+    JSON text without the closing brace."""
     lines, dates = {}, {}   # due date -> (ISO text, days late)
     for draft in drafts:
         numbers, day = draft.numbers, draft.day
-        for invoice in [r.invoice for r in draft.planned.reached] + draft.planned.others:
+        for invoice in [r.invoice for r in draft.planned.reached]:
             due = dates.get(invoice.due_date)
             if due is None:
                 due = dates[invoice.due_date] = (invoice.due_date.isoformat(),
@@ -373,11 +373,10 @@ def _summary_json(texts, draft, lines):
     planned = draft.planned
     concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
                            for r in planned.reached])
-    others = "}, ".join([lines[i.id] for i in planned.others])
+    others = ", ".join([str(i.id) for i in planned.others])
     tail = (f', "rerouted_from": {_js(texts.channel)}'
             if draft.channel != texts.channel else "")
-    return (f'{texts.summary_head}{concerned}], "others": [{others}{"}" if others else ""}]'
-            f'{tail}}}')
+    return f'{texts.summary_head}{concerned}], "others": [{others}]{tail}}}'
 
 
 def _extend(joining, ids):
@@ -387,8 +386,7 @@ def _extend(joining, ids):
         action.amount += draft.planned.amount
         action.summary["invoices"] += draft.summary["invoices"]
         added = {line["id"] for line in draft.summary["invoices"]}
-        action.summary["others"] = [o for o in action.summary.get("others", [])
-                                    if o["id"] not in added]
+        action.summary["others"] = [i for i in other_ids(action.summary) if i not in added]
         action.save(update_fields=["amount", "summary"])
 
 

@@ -17,7 +17,8 @@ from relance.dunning.context import build_context, contact_of
 from relance.dunning.wording import message_for
 from relance.dunning.forms import ActionEditForm, CancelForm
 from relance.dunning.views.access import action_for, dunning_page
-from relance.ledger.models import Event
+from relance.dunning.snapshots import other_ids
+from relance.ledger.models import Event, Invoice
 from relance.web import exports
 from relance.web.export_columns import ACTION_COLUMNS
 
@@ -51,7 +52,7 @@ def action_detail(request, company, pk):
             return redirect("dunning:action", pk=action.pk)
     context = {"section": "dunning", "action": action, "message": message, "form": form,
                "invoices": _lines(action, "invoices", today),
-               "others": _lines(action, "others", today),
+               "others": _other_lines(action, today),
                "deliveries": action.messages.order_by("id"),
                "events": Event.objects.filter(
                    Q(type__startswith="action.") | Q(type__startswith="message."),
@@ -122,6 +123,17 @@ def _lines(action, key, today):
                       "open_amount": Decimal(line["open_amount"]),
                       "days_late": (today - due).days})
     return lines
+
+
+def _other_lines(action, today):
+    """The customer's other overdue invoices the summary lists, as `_lines` shows them:
+    read from the ledger (runs store only their ids; older summaries whole lines)."""
+    ids = other_ids(action.summary)
+    invoices = Invoice.objects.in_bulk(ids)
+    return [{"id": pk, "number": invoices[pk].number, "due_date": invoices[pk].due_date,
+             "open_amount": invoices[pk].open_amount,
+             "days_late": (today - invoices[pk].due_date).days}
+            for pk in ids if pk in invoices]
 
 
 def _named(action):
