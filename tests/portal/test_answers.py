@@ -121,7 +121,8 @@ def test_a_plan_request_is_a_proposal_the_collector_accepts(debtor, client, stor
     assert event("plan.requested").actor_label == "debtor"
 
     client.login(username="paul@ateliers.example", password=world.PASSWORD)
-    page = client.get(reverse("web:customer", args=[story["late"].pk])).content.decode()
+    page = client.get(reverse("web:customer", args=[story["late"].pk]),
+                      {"tab": "portal"}).content.decode()
     assert "3 fois" in page
     client.post(reverse("portal:decide_plan", args=[plan.pk, "accept"]))
     plan.refresh_from_db()
