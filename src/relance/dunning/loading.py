@@ -245,23 +245,36 @@ class InvoiceReader:
 
 
 def contacts_of(customer_ids, company=None):
-    """customer id -> [ContactCard] for the given customers; many customers of a
-    company are read in one pass over its contacts, a few by their index."""
+    """customer id -> [ContactCard] for the given customers."""
+    return dict(contacts_by_customer(customer_ids, company))
+
+
+def contacts_by_customer(customer_ids, company=None):
+    """Yield (customer id, [ContactCard]) for the given customers that have contacts,
+    one customer at a time (a run need not hold every contact of the company at once);
+    many customers of a company are read in one pass over its contacts, a few by their
+    index."""
     wanted = set(customer_ids)
     columns = ("k.customer_id, k.id, k.role, k.email, k.phone, k.preferred, "
                "k.email_bounced, k.phone_invalid")
     if company is not None and len(wanted) > 50_000:
         sql = (f"SELECT {columns} FROM {_table(Contact)} k JOIN {_table(Customer)} c "
-               f"ON c.id = k.customer_id WHERE c.company_id = %s")
+               f"ON c.id = k.customer_id WHERE c.company_id = %s "
+               f"ORDER BY k.customer_id, k.id")
         queries = [(sql, [company.pk])]
     else:
         ids = sorted(wanted)
         queries = [(f"SELECT {columns} FROM {_table(Contact)} k WHERE k.customer_id IN "
-                    f"({', '.join(['%s'] * len(chunk))})", chunk)
+                    f"({', '.join(['%s'] * len(chunk))}) ORDER BY k.customer_id, k.id", chunk)
                    for chunk in (ids[start:start + 900] for start in range(0, len(ids), 900))]
-    cards = {}
+    current, cards = None, []
     for sql, params in queries:
         for customer_id, *card in _rows(sql, params):
+            if customer_id != current:
+                if cards:
+                    yield current, cards
+                current, cards = customer_id, []
             if customer_id in wanted:
-                cards.setdefault(customer_id, []).append(ContactCard(*card))
-    return cards
+                cards.append(ContactCard(*card))
+    if cards:
+        yield current, cards

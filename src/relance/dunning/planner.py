@@ -137,7 +137,7 @@ def advanced(reached, scenario_id, as_of):
                     as_of, reached.occurrence)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedAction:
     customer_id: int
     currency: str

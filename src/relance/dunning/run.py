@@ -67,7 +67,7 @@ class RunResult:
                 "seconds": round(self.seconds, 3)}
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionDraft:
     """A planned action with what the database row needs, before it is written. The
     summary is built when asked: a first run over old data makes a hundred thousand
@@ -223,17 +223,28 @@ def drafts_for(company, dated_actions, numbers):
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
              .select_related("scenario")}
     roles = {sid: tuple(step.roles) for sid, step in steps.items()}
-    contacts = loading.contacts_of({a.customer_id for _, a in dated_actions}, company)
-    drafts, routes = [], {}   # one route per customer, recipient roles and channel
+    needs = {}   # customer id -> {(recipient roles, channel)} of its actions
+    for _, planned in dated_actions:
+        step = steps[planned.step.id]
+        needs.setdefault(planned.customer_id, set()).add((roles[step.id], step.channel))
+    routes = {}   # one route per customer, recipient roles and channel
+    for customer_id, cards in loading.contacts_by_customer(needs, company):
+        _route(routes, customer_id, cards, needs.pop(customer_id))
+    for customer_id, wanted in needs.items():   # the customers without contacts
+        _route(routes, customer_id, (), wanted)
+    drafts = []
     for day, planned in dated_actions:
         step = steps[planned.step.id]
-        key = (planned.customer_id, roles[step.id], step.channel)
-        if key not in routes:
-            channel, contact = route(contacts.get(planned.customer_id, ()), roles[step.id],
-                                     step.channel)
-            routes[key] = (channel, contact and contact.id)
-        drafts.append(ActionDraft(planned, step, *routes[key], numbers, day))
+        drafts.append(ActionDraft(planned, step,
+                                  *routes[planned.customer_id, roles[step.id], step.channel],
+                                  numbers, day))
     return drafts
+
+
+def _route(routes, customer_id, cards, wanted):
+    for roles, channel in wanted:
+        channel_taken, contact = route(cards, roles, channel)
+        routes[customer_id, roles, channel] = (channel_taken, contact and contact.id)
 
 
 def _record(company, result, origin, user):
