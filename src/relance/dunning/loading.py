@@ -167,22 +167,31 @@ class InvoiceReader:
             scope += f"AND i.customer_id IN ({marks})"
             params += list(customer_ids)
             customers = _customers(f"c.id IN ({marks})", list(customer_ids))
+        progress = f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id"
+        # without any progress yet (a first run), every invoice may need something
+        selective = incremental and self.had_progress
+        if selective:
+            scope += " AND " + self._may_need_something(params)
         if connection.vendor == "sqlite":
-            # ids from the index first, then the rows in id order: the table is read
-            # front to back instead of jumping around it in due date order
-            scope = f"i.id IN (SELECT i.id FROM {_table(Invoice)} i WHERE {scope})"
-        sql = (_select() + f"FROM {_table(Invoice)} i "
-               f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id WHERE {scope}")
-        if incremental:
-            params.append(self.as_of.isoformat())
-            # the customer's scenario is looked up only for invoices with progress
-            scenario = (f"(SELECT {self.assignment.effective_sql(params)} "
-                        f"FROM {_table(Customer)} c WHERE c.id = i.customer_id)")
-            sql += (" AND (p.invoice_id IS NULL OR p.next_on <= %s "
-                    "OR p.due_date <> i.due_date "
-                    f"OR p.scenario_id <> {scenario} "
-                    f"OR p.rules <> {self.assignment.fingerprint_sql(params)})")
+            # ids from the indexes first (the invoices' and the progress's), then the
+            # rows in id order: the table is read front to back instead of jumping
+            # around it in due date order, and only for the invoices selected
+            scope = (f"i.id IN (SELECT i.id FROM {_table(Invoice)} i "
+                     f"{progress if selective else ''} WHERE {scope})")
+        sql = _select() + f"FROM {_table(Invoice)} i {progress} WHERE {scope}"
         return self._read(sql, params, customers)
+
+    def _may_need_something(self, params):
+        """SQL for "this invoice may need something on `as_of`" (invoice alias i,
+        progress alias p), appending its parameters."""
+        params.append(self.as_of.isoformat())
+        # the customer's scenario is looked up only for invoices with progress
+        scenario = (f"(SELECT {self.assignment.effective_sql(params)} "
+                    f"FROM {_table(Customer)} c WHERE c.id = i.customer_id)")
+        return ("(p.invoice_id IS NULL OR p.next_on <= %s "
+                "OR p.due_date <> i.due_date "
+                f"OR p.scenario_id <> {scenario} "
+                f"OR p.rules <> {self.assignment.fingerprint_sql(params)})")
 
     def overdue_of(self, customer_ids, read):
         """Every open overdue invoice of these customers (for the 'other overdue
