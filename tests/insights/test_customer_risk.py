@@ -40,8 +40,8 @@ def test_summary_for_a_good_payer(world):
 
 
 def test_the_partial_shows_score_reasons_and_habits(world):
-    summary = summary_for(world["roux"], timezone.localdate())
-    with translation.override("en"):
+    with translation.override("en"):    # the reasons are worded when computed
+        summary = summary_for(world["roux"], timezone.localdate())
         html = render_to_string("insights/_customer_risk.html", {"risk_summary": summary})
     assert "risk-medium" in html and ">45<" in html
     assert "of the credit limit" in html and "exceeded" in html
