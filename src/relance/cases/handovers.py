@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from relance.cases.models import (
     HANDOVER_STOPS, REPORTS_WITH_AMOUNT, AgencyReport, Handover, HandoverStatus, ReportKind,
 )
-from relance.cases.services import CaseRefused, _actor, _user
+from relance.cases.services import CaseRefused, _user
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceKind, InvoiceStatus
 
@@ -54,7 +54,7 @@ def hand_over(customer, invoices, agency_name, handed_on, on_date, *, agency_ref
                           "agency_reference": handover.agency_reference,
                           "handed_on": handed_on.isoformat(),
                           "invoices": numbers},
-                    **_actor(user))
+                    **timeline.actor_of(user))
     return handover
 
 
@@ -98,7 +98,7 @@ def record_report(handover, reported_on, kind, on_date, *, amount=None, note="",
                     data={"handover": handover.pk, "report": report.pk, "kind": kind,
                           "amount": None if amount is None else str(amount),
                           "reported_on": reported_on.isoformat()},
-                    **_actor(user))
+                    **timeline.actor_of(user))
     if kind == ReportKind.RETURNED:
         end_handover(handover, HandoverStatus.RETURNED, reported_on, on_date, user=user)
     return report
@@ -123,7 +123,7 @@ def end_handover(handover, status, ended_on, on_date, *, note="", user=None):
                     message=_joined(said, note),
                     data={"handover": handover.pk, "status": status,
                           "ended_on": ended_on.isoformat()},
-                    **_actor(user))
+                    **timeline.actor_of(user))
     return handover
 
 

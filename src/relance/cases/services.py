@@ -19,11 +19,6 @@ class CaseRefused(ValueError):
     """What the user asked cannot be done; the message says why, for the user."""
 
 
-def _actor(user):
-    return {"actor": user} if user is not None and user.is_authenticated else {
-        "actor_label": "system"}
-
-
 @transaction.atomic
 def open_dispute(invoice, reason, comment, on_date, user=None, actor_label=""):
     if invoice.status != InvoiceStatus.OPEN:
@@ -49,7 +44,7 @@ def resolve_dispute(dispute, resolution, on_date, user=None):
     dispute.save(update_fields=["status", "resolution", "resolved_on"])
     invoice = dispute.invoice
     timeline.record(invoice.company, "dispute.resolved", invoice=invoice,
-                    message=resolution, data={"dispute": dispute.pk}, **_actor(user))
+                    message=resolution, data={"dispute": dispute.pk}, **timeline.actor_of(user))
     return dispute
 
 
@@ -78,7 +73,7 @@ def _record_on(target, verb, message, data, user):
     kind = target._meta.model_name   # "customer" or "invoice"
     where = {kind: target}
     timeline.record(target.company, f"{kind}.{verb}", message=message, data=data,
-                    **where, **_actor(user))
+                    **where, **timeline.actor_of(user))
 
 
 @transaction.atomic
@@ -115,7 +110,7 @@ def cancel_promise(promise, user=None):
     promise.status = PromiseStatus.CANCELLED
     promise.save(update_fields=["status"])
     timeline.record(promise.customer.company, "promise.cancelled", customer=promise.customer,
-                    data={"promise": promise.pk}, **_actor(user))
+                    data={"promise": promise.pk}, **timeline.actor_of(user))
 
 
 @transaction.atomic
@@ -150,4 +145,4 @@ def _user(user):
 def _with_label(user, actor_label):
     if actor_label:
         return {"actor": _user(user), "actor_label": actor_label}
-    return _actor(user)
+    return timeline.actor_of(user)

@@ -15,6 +15,13 @@ def record(company, type, *, customer=None, invoice=None, actor=None, actor_labe
         message=message, data=data or {})
 
 
+def actor_of(user):
+    """The `record` keywords naming who acted: a signed-in user, else the system."""
+    if user is not None and user.is_authenticated:
+        return {"actor": user}
+    return {"actor_label": "system"}
+
+
 def for_customer(customer, limit=200):
     return (Event.objects.filter(customer=customer)
             .select_related("actor", "invoice").order_by("-at", "-id")[:limit])

@@ -5,7 +5,6 @@ managers every customer, a collector the customers they own, a sales rep the
 customers they sell to; anyone else gets a 404, as for the history PDF. The figures
 come from `claims.customer_statement`; a bad date is a form error, never a 500.
 """
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,6 +16,7 @@ from relance.legal.forms import StatementForm
 from relance.legal.handover_section import may_view_legal
 from relance.legal.statement import INDEMNITY_CURRENCY
 from relance.legal.statement_files import policy_text, statement_csv_text, statement_pdf_content
+from relance.web.downloads import attachment
 
 
 @require_GET
@@ -49,13 +49,13 @@ def statement_download(build):
 
 def _pdf_file(customer, found):
     content = statement_pdf_content(customer, found, get_language())
-    return _download(content, _filename(customer, found, "pdf"), "application/pdf")
+    return attachment(content, _filename(customer, found, "pdf"), "application/pdf")
 
 
 def _csv_file(customer, found):
     french = (get_language() or "").startswith("fr")
     content = statement_csv_text(found, french=french)
-    return _download(content.encode("utf-8-sig"), _filename(customer, found, "csv"),
+    return attachment(content.encode("utf-8-sig"), _filename(customer, found, "csv"),
                      "text/csv; charset=utf-8")
 
 
@@ -71,8 +71,3 @@ def _statement(customer, form):
 def _filename(customer, found, extension):
     return f"statement-{customer.reference}-{found.as_of.isoformat()}.{extension}"
 
-
-def _download(content, name, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -52,7 +52,7 @@ def issue(customer, now, user=None, days=None, record=True):
     if record:
         timeline.record(customer.company, "portal.link_issued", customer=customer,
                         data={"link": link.pk, "expires_at": link.expires_at.isoformat()},
-                        **_actor(user))
+                        **timeline.actor_of(user))
     return link, token
 
 
@@ -96,7 +96,7 @@ def revoke_all(customer, now, user=None):
     count = active(customer, now).update(revoked_at=now)
     if count:
         timeline.record(customer.company, "portal.link_revoked", customer=customer,
-                        data={"links": count}, **_actor(user))
+                        data={"links": count}, **timeline.actor_of(user))
     return count
 
 
@@ -120,8 +120,3 @@ def for_reminder(customer, now):
     _link, token = issue(customer, now, record=False)
     return url(token)
 
-
-def _actor(user):
-    if user is not None and user.is_authenticated:
-        return {"actor": user}
-    return {"actor_label": "system"}

@@ -5,7 +5,7 @@ customer is the session's link's, never an id from the URL or a form; an invoice
 that is not that customer's is a 404.
 """
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from relance.ledger.models import Invoice
 from relance.portal import answers, documents, links, session
 from relance.portal.payments import configured
 from relance.portal.statement import statement_of
+from relance.web.downloads import attachment
 
 # The actions a reminder's buttons open directly.
 ACTIONS = {"pay": "portal:pay", "dispute": "portal:dispute", "promise": "portal:promise",
@@ -52,14 +53,14 @@ def home(request):
 def invoice_pdf(request, pk):
     invoice = get_object_or_404(Invoice, pk=pk, customer=request.customer)
     name, content = documents.invoice_file(request.customer, invoice, request.LANGUAGE_CODE)
-    return _download(content, name)
+    return attachment(content, name)
 
 
 @session.portal_view(costly=True)
 @require_GET
 def statement_pdf(request):
     name, content = documents.statement_file(request.customer, request.LANGUAGE_CODE)
-    return _download(content, name)
+    return attachment(content, name)
 
 
 @session.portal_view
@@ -76,8 +77,3 @@ def language(request):
 def _is_portal_path(path):
     return bool(path) and path.startswith(reverse("portal:home")) and "//" not in path and "\\" not in path
 
-
-def _download(content, name):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
