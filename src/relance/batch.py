@@ -1,9 +1,12 @@
 """Tuning for the few batch jobs that touch a large part of the database at once (the
 daily dunning run, large imports)."""
 import gc
+import queue
+import threading
 from contextlib import contextmanager
 
 from django.db import connection
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
 from relance.imports.writer import TableWriter
 
@@ -79,3 +82,72 @@ def insert_select(model, values, source, params=()):
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {writer.table} ({names}) SELECT {expressions} {source}",
                        [*writer.defaults, *params])
+
+
+class _Inline:
+    """Statements executed at once, on the caller's connection."""
+
+    def executemany(self, sql, rows):
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+class _WriterThread:
+    """Statements executed in order by a second thread on the caller's SQLite
+    connection (see `background_writes`)."""
+
+    AHEAD = 8    # statements queued at most: a few chunks of rows, not the whole run
+
+    def __init__(self):
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.queue = queue.Queue(self.AHEAD)
+        self.error = None
+        self.thread = threading.Thread(target=self._work, name="relance-writes", daemon=True)
+        self.thread.start()
+
+    def executemany(self, sql, rows):
+        self._raise()
+        self.queue.put((sql, rows))
+
+    def _work(self):
+        cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:   # after an error, only drain the queue
+                    try:
+                        cursor.executemany(*item)
+                    except Exception as error:  # raised again in the caller's thread
+                        self.error = error
+        finally:
+            cursor.close()
+
+    def finish(self):
+        self.queue.put(None)
+        self.thread.join()
+
+    def _raise(self):
+        if self.error is not None:
+            with connection.wrap_database_errors:   # as Django's own cursor would
+                raise self.error
+
+
+@contextmanager
+def background_writes():
+    """A sink for the INSERTs of a large job (`sink.executemany(sql, rows)`), in order.
+
+    On SQLite a second thread executes them on the same connection, in the same
+    transaction, while the caller builds the next rows: Python's sqlite3 releases the
+    GIL while SQLite works through a statement (the B-trees and indexes, half the time
+    of a large insert), so both cores work. The caller must not use the connection
+    inside the block; leaving it waits for every statement and raises the first
+    database error. On other databases the statements run at once."""
+    if connection.vendor != "sqlite":
+        yield _Inline()
+        return
+    writer = _WriterThread()
+    try:
+        yield writer
+    finally:
+        writer.finish()
+    writer._raise()

@@ -30,7 +30,9 @@ from relance.dunning.snapshots import other_ids
 from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
-from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
+from relance.batch import (
+    background_writes, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
+)
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"
@@ -261,11 +263,22 @@ def _record(company, result, origin, user):
     fresh = [d for d in result.actions if d.key not in existing]
     joining = [d for d in result.actions if existing.get(d.key, (0, False))[1]]
     result.actions = fresh + joining
-    _advance(result)
-    if result.actions:
-        ids = {key: pk for key, (pk, _) in existing.items()}
-        ids.update(_write_actions(company, run, fresh, joining, ids, result.day, now))
-        _extend(joining, ids)
+    pks = TableWriter(Action, ["company"]).reserve_ids(len(fresh))
+    ids = {key: pk for key, (pk, _) in existing.items()}
+    ids.update((d.key, pk) for pk, d in zip(pks, fresh))
+    writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh))
+    # from here to the end of the block this thread only builds rows (see
+    # background_writes): on SQLite another one writes them meanwhile
+    with background_writes() as sink:
+        _advance(result, sink)
+        writer.sink_into(sink)
+        for chunk in _chunks(list(zip(pks, fresh))):
+            writer.write(chunk, "action.planned")
+        for chunk in _chunks(joining):
+            writer.write([(ids[d.key], d) for d in chunk], "action.extended", new=False)
+    if fresh:
+        outbox.enqueue_planned(run, result.day)
+    _extend(joining, ids)
     run.actions = len(result.actions)
     run.summary = result.as_json()
     run.finished_at = timezone.now()
@@ -307,25 +320,11 @@ def _step_texts(step):
                      f'"step": {name}, "scenario": {scenario}')
 
 
-def _write_actions(company, run, fresh, joining, ids, day, now):
-    """Write the fresh drafts as actions of `run`, with their messages, the lines of
-    fresh and joining drafts and their timeline events; returns the fresh actions' ids
-    by key. Each draft's rows are built in one pass over its invoices, from texts
-    computed once per step and per invoice, and written in chunks (a hundred thousand
-    summaries held at once cost tens of MB for nothing)."""
-    pks = TableWriter(Action, ["company"]).reserve_ids(len(fresh))
-    new_ids = {d.key: pk for pk, d in zip(pks, fresh)}
-    writer = _RowWriter(company, run, day, now, invoice_lines(fresh))
-    for chunk in _chunks(list(zip(pks, fresh))):
-        writer.write(chunk, "action.planned")
-    outbox.enqueue_planned(run, day)
-    for chunk in _chunks(joining):
-        writer.write([(ids[d.key], d) for d in chunk], "action.extended", new=False)
-    return new_ids
-
-
 class _RowWriter:
-    """Builds and writes the rows of actions, action lines and events."""
+    """Builds and writes the rows of actions, action lines and events. Each draft's
+    rows are built in one pass over its invoices, from texts computed once per step
+    and per invoice (`lines`), and written in chunks (a hundred thousand summaries held
+    at once cost tens of MB for nothing)."""
 
     def __init__(self, company, run, day, now, lines):
         self.day, self.lines, self.late, self.steps = day, lines, {}, {}
@@ -342,6 +341,11 @@ class _RowWriter:
                                        "actor_label": ACTOR,
                                        "at": connection.ops.adapt_datetimefield_value(now)})
                        for t in ("action.planned", "action.extended")}
+
+    def sink_into(self, sink):
+        """Send the writes to `sink` (batch.background_writes) from now on."""
+        for table in (self.actions, self.action_lines, *self.events.values()):
+            table.sink = sink
 
     def write(self, chunk, event_type, new=True):
         """chunk: (action id, draft) pairs; `new` when the actions are to be written."""
@@ -427,7 +431,7 @@ def _progress_row(progress, due_date, scenario, calendar, memo):
     return row
 
 
-def _advance(result):
+def _advance(result, sink):
     """Record each invoice's new place in its scenario and the next day it may need
     something; refresh that day for the invoices read because it was out of date."""
     ledger, day, calendar = result.ledger, result.day, result.calendar
@@ -453,14 +457,14 @@ def _advance(result):
             rows.append((invoice.id, *_progress_row(invoice.progress, invoice.due_date,
                                                     scenario, calendar, memo)))
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        with connection.cursor() as cursor:   # PostgreSQL's sink writes at once anyway
             _upsert_by_copy(cursor, table, rows)
-            return
-        marks = ", ".join(["%s"] * 9)
-        sql = f"INSERT INTO {table} ({PROGRESS_COLUMNS}) VALUES ({marks}) {PROGRESS_CONFLICT}"
-        for chunk in _chunks(rows, 20_000):
-            cursor.executemany(sql, chunk)
+        return
+    marks = ", ".join(["%s"] * 9)
+    sql = f"INSERT INTO {table} ({PROGRESS_COLUMNS}) VALUES ({marks}) {PROGRESS_CONFLICT}"
+    for chunk in _chunks(rows, 20_000):
+        sink.executemany(sql, chunk)
 
 
 def _upsert_by_copy(cursor, table, rows):

@@ -29,8 +29,9 @@ class TableWriter:
     """Inserts and updates rows of one model, given values for `fields` in that order;
     `constants` (field name -> value) are the same in every row it inserts."""
 
-    def __init__(self, model, fields, constants=None):
+    def __init__(self, model, fields, constants=None, sink=None):
         meta = model._meta
+        self.sink = sink   # where executemany goes (batch.background_writes), if not here
         by_name = {f.name: f for f in meta.concrete_fields}
         self.table = connection.ops.quote_name(meta.db_table)
         self.fields = list(fields)
@@ -111,6 +112,10 @@ class TableWriter:
 
     def _executemany(self, sql, params):
         if not params:
+            return
+        if self.sink is not None:
+            for start in range(0, len(params), BATCH):
+                self.sink.executemany(sql, params[start:start + BATCH])
             return
         with connection.cursor() as cursor:
             for start in range(0, len(params), BATCH):
