@@ -95,6 +95,34 @@ def test_the_tabs_work_without_javascript(browser, live_server, world):
 
 
 @pytest.mark.browser
+def test_what_is_planned_arrives_after_the_page(page, world):
+    open_view(page, world, "paul")
+
+    page.wait_for_selector("#planned table.planned")
+    assert "F-SOON" in page.locator("#planned").inner_text()
+    assert page.locator("#planned a[href*='planned=1']").count() == 0
+
+    page.locator('#tabs a[data-tab="contacts"]').click()
+    page.wait_for_selector('#tab-panel[data-tab="contacts"]')
+    page.locator('#tabs a[data-tab="invoices"]').click()   # the tab loads it again
+    page.wait_for_selector('#tab-panel[data-tab="invoices"] #planned table.planned')
+
+
+@pytest.mark.browser
+def test_without_javascript_a_link_shows_what_is_planned(browser, live_server, world):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    open_view(page, world, "paul")
+    assert page.locator("#planned table.planned").count() == 0
+
+    with page.expect_navigation():
+        page.locator("#planned a[href*='planned=1']").click()
+
+    assert "F-SOON" in page.locator("#planned table.planned").inner_text()
+    context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("role, actions", [
     ("admin", 7), ("credit_manager", 7), ("collector", 7), ("sales", 1)])
 def test_each_role_gets_the_quick_actions_it_may_use(page, world, role, actions):

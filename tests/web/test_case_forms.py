@@ -422,8 +422,12 @@ def test_the_actions_are_listed_on_both_pages_with_a_link_to_their_detail(julien
 
 # What is planned
 
+def planned_url(world, name="late"):
+    return reverse("web:customer_planned", args=[world[name].pk])
+
+
 def test_the_page_shows_what_the_next_30_days_would_bring(julien, world):
-    planned = julien.get(customer_url(world)).context["planned"]
+    planned = julien.get(planned_url(world)).context["planned"]
 
     assert planned, "the late invoices and F-SOON have steps ahead"
     assert all(TODAY() <= row["day"] <= TODAY() + 31 * DAY for row in planned)
@@ -432,15 +436,44 @@ def test_the_page_shows_what_the_next_30_days_would_bring(julien, world):
 
 
 def test_a_promise_takes_its_invoices_out_of_the_planned_reminders(julien, world):
-    covered = julien.get(customer_url(world)).context["planned"]
+    covered = julien.get(planned_url(world)).context["planned"]
     assert "F-SOON" in {n for row in covered for n in row["invoices"]}
 
     julien.post(promise_url(world), {"invoices": [world["soon"].pk], "amount": "",
                                      "promised_for": (TODAY() + 40 * DAY).isoformat()})
 
-    planned = julien.get(customer_url(world)).context["planned"]
+    planned = julien.get(planned_url(world)).context["planned"]
     assert "F-SOON" not in {n for row in planned for n in row["invoices"]}
 
+
+
+def test_the_page_loads_what_is_planned_after_itself(julien, world):
+    page = julien.get(customer_url(world))
+    html = page.content.decode()
+
+    assert "planned" not in page.context, "the preview is not computed for the page"
+    assert f'hx-get="{planned_url(world)}" hx-trigger="load"' in html
+    fragment = julien.get(planned_url(world), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="planned">') and "<html" not in fragment
+    assert "F-SOON" in fragment and "F-OTHER" not in fragment
+
+
+def test_without_javascript_the_link_shows_what_is_planned_inline(julien, world):
+    html = julien.get(customer_url(world)).content.decode()
+    link = re.search(r'<a href="([^"]*planned=1[^"]*)"', html).group(1).replace("&amp;", "&")
+
+    inline = julien.get(customer_url(world) + link.split("#")[0])
+
+    assert {"F-SOON"} <= {n for row in inline.context["planned"] for n in row["invoices"]}
+    assert '<table class="data planned">' in inline.content.decode()
+
+
+def test_another_collectors_customer_has_no_planned_fragment(world):
+    sophie = as_user(world, "sophie")
+
+    assert sophie.get(planned_url(world)).status_code == 404
+    assert sophie.get(planned_url(world, "other")).status_code == 200
+    assert sophie.post(planned_url(world, "other")).status_code == 405
 
 # Disputes on the invoice page
 

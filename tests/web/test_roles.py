@@ -56,6 +56,7 @@ ROUTES = {
     "web:home": ("yyyy", "****"),
     "web:customers": ("yyyy", "****"),
     "web:customer": ("yyyy", "****"),
+    "web:customer_planned": ("yyyy", "----"),
     "web:customer_scenario": ("----", "yyyn"),
     "web:customer_hold": ("----", "yyyn"),
     "web:customer_release": ("----", "yyyn"),

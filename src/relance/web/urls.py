@@ -2,12 +2,14 @@ from django.urls import path
 
 from relance.web import views
 from relance.web.views import cases, quick
+from relance.web.views.customers import customer_planned
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("customers/", views.customer_list, name="customers"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
+    path("customers/<int:pk>/planned/", customer_planned, name="customer_planned"),
     path("customers/<int:pk>/scenario/", cases.change_scenario, name="customer_scenario"),
     path("customers/<int:pk>/hold/", cases.put_customer_on_hold, name="customer_hold"),
     path("customers/<int:pk>/hold/release/", cases.release_customer_hold,

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from relance.cases.models import Promise, PromiseStatus
 from relance.dunning import actions as dunning_actions
@@ -120,8 +121,22 @@ def render_customer(request, customer, tab=None, **submitted):
         **_header(request.user, customer, today),
         **TAB_CONTEXT[tab](request.user, customer, today),
     }
+    if tab == "invoices" and request.GET.get("planned"):
+        # without JavaScript, the placeholder's link asks for the planned actions inline
+        context.update(planned=_planned(customer, today), planned_inline=True)
     context.update(submitted)
     return render(request, "web/customer.html", context)
+
+
+@require_GET
+def customer_planned(request, pk):
+    """What the next 30 days would bring for this customer: the fragment the invoices
+    tab loads after the page. Previewing reads the run's inputs (its stop rules over
+    the company's cases), the slowest part of the page at a million invoices, so the
+    page is served first and this section follows."""
+    customer = access.customer_or_404(request.user, pk, Customer.objects.all())
+    context = {"customer": customer, "planned": _planned(customer, timezone.localdate())}
+    return render(request, "web/customer/_planned.html", context)
 
 
 def _tab_links(user, customer):
@@ -202,13 +217,17 @@ def _header(user, customer, today):
 
 
 def _dunning(customer, today):
-    """The dunning section: promises, what is planned and what was done."""
+    """The dunning section: promises and what was done; what is planned comes after
+    the page (`customer_planned`)."""
     return {
         "promises": Promise.objects.filter(customer=customer, status=PromiseStatus.OPEN)
         .prefetch_related("invoices").order_by("promised_for", "id"),
-        "planned": planned_rows(preview.calendar(customer.company, today, customer=customer)),
         "actions": with_detail_links(dunning_actions.for_customer(customer)),
     }
+
+
+def _planned(customer, today):
+    return planned_rows(preview.calendar(customer.company, today, customer=customer))
 
 
 def planned_rows(drafts):
