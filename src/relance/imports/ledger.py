@@ -26,6 +26,7 @@ from relance.imports import schema as schemas
 from relance.imports import worker
 from relance.imports.readers import FileRejected, Problem
 from relance.imports.writer import Pending, TableWriter, bulk_load, timed
+from relance.insights import open_totals
 from relance.ledger import balances, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
@@ -104,6 +105,9 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
                         run.allocator.refresh(bulk.active)
             if not run.report.ok:
                 raise _RolledBack
+            if run.documents_changed():
+                with timed("open totals"):
+                    open_totals.rebuild(company.pk)  # the dashboard's sums, same transaction
             run.record_completion(sources)
     except _RolledBack:
         run.report.committed = False
@@ -198,6 +202,10 @@ class _Run:
         # and the set is emptied (a million invoice numbers).
         self.file_customers = set()
         self.file_invoices = set()
+
+    def documents_changed(self):
+        return any(counts.created or counts.updated for entity, counts
+                   in self.report.counts.items() if entity in ("invoices", "payments"))
 
     def bulk_documents(self, sources):
         """Invoices, payments and allocations load without secondary indexes when the

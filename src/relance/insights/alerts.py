@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, FloatField, Func, Q
 from django.utils import timezone
 
-from relance.insights import behaviour, snapshots
+from relance.insights import behaviour, open_totals, snapshots
 from relance.insights.models import Alert, AlertKind, Refresh
 from relance.insights.scope import Scope
 from relance.ledger import queries
@@ -69,8 +69,9 @@ def _tenths(days):
 
 
 def refresh(company, today):
-    """Raise and clear both kinds of alerts for `company`, and let the last closed
-    months be recomputed on the next view."""
+    """Sum the open amounts again, raise and clear both kinds of alerts for `company`,
+    and let the last closed months be recomputed on the next view."""
+    open_totals.rebuild(company.pk)   # a safety net: nothing else sums them all again
     snapshots.forget(company, since=_months_back(today, RECOMPUTED_MONTHS))
     snapshots.closed_months(Scope(company), today)    # the company's, ready for the day
     _sync(company, AlertKind.OVER_CREDIT_LIMIT, over_credit_limit(company, today), today)

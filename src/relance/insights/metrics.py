@@ -179,3 +179,27 @@ def share(part, whole):
 
 def rounded(value, places=ONE_DECIMAL):
     return None if value is None else Decimal(value).quantize(places)
+
+
+def top_by_bound(pages, overdue_of, limit):
+    """The `limit` customers owing the most overdue money (ties: lowest id first), read
+    from `pages` of candidates sorted by a bound no candidate's overdue amount exceeds
+    (its open amount), highest first.
+
+    1. `overdue_of(page)` gives each candidate's (bound, row with "overdue" and
+       "customer_id");
+    2. keep the best `limit` rows seen so far;
+    3. stop when the pages run out, or when the last of them owes strictly more than
+       the last bound read: no candidate still unread can reach it, even on a tie.
+    """
+    best = []
+    for page in pages:
+        if not page:
+            break
+        for bound, row in overdue_of(page):
+            best.append(row)
+        best.sort(key=lambda row: (-row["overdue"], row["customer_id"]))
+        del best[limit:]
+        if len(best) == limit and best[-1]["overdue"] > bound:
+            break
+    return best

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from relance.insights import open_totals
 from relance.ledger.models import Allocation, Invoice, Payment
 
 PAID_TOLERANCE = Decimal("0.01")
@@ -21,8 +22,11 @@ CHUNK = 10_000
 
 def refresh_invoices(invoice_ids):
     """Recompute open_amount, status and paid_on of the given invoices and credit notes."""
+    invoice_ids = list(invoice_ids)
     for kind, link in (("invoice", "invoice_id"), ("credit_note", "credit_note_id")):
         _run_in_chunks(_invoice_statement(kind, link), invoice_ids)
+    # The dashboard's sums of open amounts follow, in the same transaction.
+    open_totals.refresh_invoices(invoice_ids)
 
 
 def refresh_payments(payment_ids):
