@@ -151,3 +151,42 @@ def background_writes():
     finally:
         writer.finish()
     writer._raise()
+
+
+def rows_ahead(sql, params, size=10_000):
+    """Yield the rows of a large SQLite query while a second thread steps through it
+    on the same connection and hands them over in batches: sqlite3 releases the GIL
+    while SQLite works, so reading overlaps with what the caller does with each row.
+    The caller must not use the connection until the rows are exhausted or it stops
+    asking (the reading thread then stops at its next batch)."""
+    connection.ensure_connection()
+    raw, batches, stop, failure = connection.connection, queue.Queue(4), threading.Event(), []
+
+    def fetch():
+        cursor = raw.cursor(factory=SQLiteCursorWrapper)
+        try:
+            cursor.execute(sql, params)
+            while not stop.is_set() and (batch := cursor.fetchmany(size)):
+                batches.put(batch)
+        except Exception as error:  # raised again in the caller's thread
+            failure.append(error)
+        finally:
+            cursor.close()
+            batches.put(None)
+
+    thread = threading.Thread(target=fetch, name="relance-reads", daemon=True)
+    thread.start()
+    exhausted = False
+    try:
+        while (batch := batches.get()) is not None:
+            yield from batch
+        exhausted = True
+    finally:
+        if not exhausted:   # the caller stopped early: let the thread end its batch
+            stop.set()
+            while batches.get() is not None:
+                pass
+        thread.join()
+    if failure:
+        with connection.wrap_database_errors:
+            raise failure[0]

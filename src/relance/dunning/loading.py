@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.db import connection
 
+from relance.batch import rows_ahead
+
 from relance.cases.models import (
     HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
 )
@@ -40,7 +42,12 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _rows(sql, params):
+def _rows(sql, params, ahead=False):
+    """The query's rows; with `ahead` on SQLite, read by a second thread while the
+    caller works on the rows before (batch.rows_ahead)."""
+    if ahead and connection.vendor == "sqlite":
+        yield from rows_ahead(sql, params)
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(10_000):
@@ -221,7 +228,7 @@ class InvoiceReader:
         invoices = []
         for (iid, cid, currency, due, amount, number, hold, hold_until, scenario_id,
              position, reached_on, last_on, repeats, next_on, progress_due,
-             rules) in _rows(sql, params):
+             rules) in _rows(sql, params, ahead=True):
             own, segment, customer_hold, customer_until = customers[cid]
             progress = None if scenario_id is None else Progress(
                 scenario_id, position, to_date(reached_on), to_date(last_on), repeats,
