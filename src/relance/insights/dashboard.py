@@ -6,7 +6,8 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (Case, CharField, Count, DecimalField, Min, OuterRef, Q, Subquery,
+                              Sum, Value, When)
 
 from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from relance.insights import metrics, snapshots
@@ -141,15 +142,12 @@ def open_disputes(scope, today):
                             prefix="invoice__customer__")
     open_amount = Subquery(Invoice.objects.filter(pk=OuterRef("invoice_id"))
                            .values("open_amount")[:1], output_field=MONEY)
-    sums = {}
-    for key, first, last in DISPUTE_AGES:
-        since = Q(opened_on__lte=today - dt.timedelta(days=first))
-        if last is not None:
-            since &= Q(opened_on__gte=today - dt.timedelta(days=last))
-        sums[f"n_{key}"] = Count("id", filter=since)
-        sums[f"amount_{key}"] = _sum("amount", since)
-    row = disputes.annotate(amount=open_amount).aggregate(**sums)
-    ages = [(key, row[f"n_{key}"], row[f"amount_{key}"]) for key, _f, _l in DISPUTE_AGES]
+    # Grouped by age, the subquery is in the plan once: PostgreSQL then estimates it
+    # cheap enough not to compile it (JIT cost 18 ms at 10,000 disputes).
+    rows = {row["age"]: row for row in disputes.annotate(amount=open_amount, age=_age(today))
+            .values("age").annotate(n=Count("id"), total=_sum("amount")).order_by()}
+    ages = [(key, rows[key]["n"] if key in rows else 0,
+             rows[key]["total"] if key in rows else ZERO) for key, _f, _l in DISPUTE_AGES]
     first = list(disputes.order_by("opened_on", "id").values_list("id", flat=True)
                  [:OLDEST_DISPUTES])    # sorted alone, then the ten joined
     oldest = list(Dispute.objects.filter(pk__in=first)
@@ -159,14 +157,32 @@ def open_disputes(scope, today):
     return ages, oldest
 
 
+def _age(today):
+    """The DISPUTE_AGES key of a dispute's opening date on `today`."""
+    whens = []
+    for key, first, last in DISPUTE_AGES:
+        since = Q(opened_on__lte=today - dt.timedelta(days=first))
+        if last is not None:
+            since &= Q(opened_on__gte=today - dt.timedelta(days=last))
+        whens.append(When(since, then=Value(key)))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
 def live_alerts(scope, shown=ALERTS_SHOWN):
     """{kind: (how many, the latest `shown`)} of the alerts still live; the worklist
     lists them all."""
     alerts = scope.filter(Alert.objects.filter(cleared_on__isnull=True))
     counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
-    return {kind: (n, list(alerts.filter(kind=kind).select_related("customer")
-                           .order_by("-raised_on", "-id")[:shown]))
+    return {kind: (n, _latest(alerts.filter(kind=kind), shown))
             for kind, n in sorted(counts.items())}
+
+
+def _latest(alerts, shown):
+    """The latest alerts, sorted alone and then joined to their customers: joined
+    first, PostgreSQL read all 100,000 customers for 10 rows (53 ms)."""
+    ids = list(alerts.order_by("-raised_on", "-id").values_list("id", flat=True)[:shown])
+    return list(Alert.objects.filter(pk__in=ids).select_related("customer")
+                .order_by("-raised_on", "-id"))
 
 
 @dataclass
