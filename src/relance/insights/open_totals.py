@@ -21,6 +21,8 @@ from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
 KEYED_AT_MOST = 20_000
 CHUNK = 1_000
 
+# The unique key of each table, which the upserts name.
+_KEYS = {OpenByDueDate: "company_id, due_date, kind", OpenByCustomer: "customer_id"}
 _DUE_DATE_COLUMNS = "company_id, due_date, kind, amount"
 _DUE_DATE_SUMS = "company_id, due_date, kind, ROUND(SUM(open_amount), 2)"
 _CUSTOMER_COLUMNS = "customer_id, company_id, invoiced, credits, invoices, first_due, last_due"
@@ -86,9 +88,16 @@ def _refresh_customers(customer_ids):
 
 
 def _insert(model, columns, sums, where, group, params):
-    """INSERT INTO the table SELECT the sums of open documents, in the database."""
+    """INSERT INTO the table SELECT the sums of open documents, in the database.
+
+    An upsert: two transactions summing the same key at once (two card payments on
+    the same due date) would otherwise both insert it after both deleted it. The one
+    that waits for the other's commit then writes sums that include the other's."""
+    key = _KEYS[model]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns.split(", ")
+                        if column not in key.split(", "))
     sql = (f"INSERT INTO {model._meta.db_table} ({columns}) SELECT {sums} "
            f"FROM {Invoice._meta.db_table} WHERE status = '{InvoiceStatus.OPEN}' "
-           f"AND {where} GROUP BY {group}")
+           f"AND {where} GROUP BY {group} ON CONFLICT ({key}) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
