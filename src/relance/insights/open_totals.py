@@ -43,6 +43,12 @@ def rebuild(company_id):
             "company_id, due_date, kind", [company_id])
     _insert(OpenByCustomer, _CUSTOMER_COLUMNS, _CUSTOMER_SUMS, where,
             "customer_id, company_id", [company_id])
+    if connection.vendor == "postgresql":
+        # Statistics now, not when autovacuum next wakes: a first import is followed
+        # at once by views whose plans need them.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {OpenByDueDate._meta.db_table}, "
+                           f"{OpenByCustomer._meta.db_table}")
 
 
 def refresh_invoices(invoice_ids):
