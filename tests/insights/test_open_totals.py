@@ -244,3 +244,17 @@ def test_the_daily_refresh_sums_again_what_was_edited_by_hand(ledger):
     ledger["C4"].invoices.update(open_amount=D(100))      # an edit in the admin
     alerts.refresh(ledger["company"], TODAY)
     assert OpenByCustomer.objects.get(customer=ledger["C4"]).invoiced == 100
+
+
+def test_the_daily_refresh_catches_a_due_date_moved_by_hand(ledger):
+    from relance.insights import alerts
+
+    ledger["C4"].invoices.update(due_date=due(-3))
+    alerts.refresh(ledger["company"], TODAY)
+    row = OpenByCustomer.objects.get(customer=ledger["C4"])
+    assert (row.first_due, row.last_due) == (due(-3), due(-3))
+    assert dashboard.top_overdue(Scope(ledger["company"]), TODAY)[0]["customer__reference"] == "C4"
+
+
+def test_the_daily_refresh_leaves_sums_in_step_as_they_are(ledger):
+    assert open_totals.rebuild_if_out_of_step(ledger["company"].pk) is False

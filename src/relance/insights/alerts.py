@@ -69,9 +69,9 @@ def _tenths(days):
 
 
 def refresh(company, today):
-    """Sum the open amounts again, raise and clear both kinds of alerts for `company`,
+    """Check the kept open amounts, raise and clear both kinds of alerts for `company`,
     and let the last closed months be recomputed on the next view."""
-    open_totals.rebuild(company.pk)   # a safety net: nothing else sums them all again
+    open_totals.rebuild_if_out_of_step(company.pk)   # after edits made by hand
     snapshots.forget(company, since=_months_back(today, RECOMPUTED_MONTHS))
     snapshots.closed_months(Scope(company), today)    # the company's, ready for the day
     _sync(company, AlertKind.OVER_CREDIT_LIMIT, over_credit_limit(company, today), today)
