@@ -234,7 +234,7 @@ def _postpone(action, user, today, attempt):
     that day already has an open one (the daily run planned other invoices), this
     call's invoices join it, as the run's own late invoices do; when it has a closed
     one, the call moves on to the following business day."""
-    calendar = BusinessCalendar.around(today, years_back=0, years_ahead=1)
+    calendar = BusinessCalendar.around(today)
     summary = _with_attempt(action.summary, attempt)
     day = calendar.on_or_after(today + dt.timedelta(days=1))
     while (rival := _rival(action, day)) is not None:

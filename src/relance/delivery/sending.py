@@ -98,7 +98,7 @@ class Courier:
         """None (all) when emails may go now, else only the channels without limits."""
         local = timezone.localtime(now).replace(tzinfo=None)
         if self.calendar_year != local.year:
-            self.calendar = BusinessCalendar.around(local.date(), years_back=1, years_ahead=1)
+            self.calendar = BusinessCalendar.around(local.date())
             self.calendar_year = local.year
         if not self.ignore_hours and not self.config.hours.allow(local, self.calendar):
             return UNTIMED_CHANNELS

@@ -11,20 +11,26 @@ class BusinessCalendar:
     """Business days of metropolitan France; `on_or_after` is memoised because the
     daily run asks it the same few hundred dates for every invoice."""
 
-    def __init__(self, closed_days=()):
+    def __init__(self, closed_days=(), public_holidays=None):
         self.closed = frozenset(closed_days)
+        # a `holidays` calendar, which works out a year's holidays when first asked
+        self.public_holidays = public_holidays if public_holidays is not None else {}
         self._moved = {}
 
     @classmethod
-    def france(cls, years):
-        return cls(holidays.France(years=list(years)).keys())
+    def france(cls, years=()):
+        return cls(public_holidays=holidays.France(years=list(years)))
 
     @classmethod
-    def around(cls, as_of, years_back=6, years_ahead=2):
-        return cls.france(range(as_of.year - years_back, as_of.year + years_ahead + 1))
+    def around(cls, as_of):
+        """The calendar of a job on `as_of`. Each year's holidays are worked out when
+        a date in it is first asked: a daily run over recent invoices asks two or
+        three years, and each costs the `holidays` package about 10 ms."""
+        return cls.france()
 
     def is_business_day(self, day):
-        return day.weekday() < 5 and day not in self.closed
+        return (day.weekday() < 5 and day not in self.closed
+                and day not in self.public_holidays)
 
     def on_or_after(self, day):
         moved = self._moved.get(day)

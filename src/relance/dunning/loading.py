@@ -6,8 +6,16 @@ invoices that may need something: those without progress, those whose recorded n
 date has come, and those whose progress was computed under other inputs (another
 scenario, changed steps, a changed due date). Everything else provably has nothing to
 do that day (`planner.next_date`).
+
+Two ways to find the last ones. While the scenarios' steps and the assignment rules
+are those of the last run (its `signature`) and the triggers of `dunning.triggers` are
+in place, a changed due date, status or customer scenario has already cleared the
+progress's next date: the run reads the invoices without progress and the progress due
+through its index. Otherwise it checks every open invoice's progress against its
+inputs in SQL, and records the new next dates, after which the fast way holds again.
 """
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,11 +26,11 @@ from relance.batch import rows_ahead
 from relance.cases.models import (
     HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
 )
-from relance.dunning import assignment
-from relance.dunning.models import InvoiceProgress
+from relance.dunning import assignment, triggers
+from relance.dunning.models import InvoiceProgress, Run
 from relance.dunning.planner import OpenInvoice, Progress
 from relance.dunning.recipients import ContactCard
-from relance.ledger.models import Contact, Customer, Invoice
+from relance.ledger.models import Company, Contact, Customer, Invoice
 
 # Stop reasons, in the order they are reported when several apply.
 PAID = "paid"
@@ -83,6 +91,12 @@ class Assignment:
         params.append(self.default_id)
         return f"COALESCE(c.scenario_id, {segment}, %s)"
 
+    def signature(self):
+        """What the progress's next dates were computed under, beside the ledger: the
+        steps of each scenario and the assignment rules (JSON, stored with the run)."""
+        return {"rules": {str(sid): fp for sid, fp in sorted(self.fingerprints.items())},
+                "default": self.default_id, "segments": sorted(self.by_segment.items())}
+
     def fingerprint_sql(self, params):
         whens = []
         for sid, fingerprint in sorted(self.fingerprints.items()):
@@ -93,9 +107,36 @@ class Assignment:
         return f"CASE p.scenario_id {' '.join(whens)} ELSE 0 END"
 
 
-def stopped_invoice_ids(company, as_of):
-    """reason -> set of invoice ids whose dunning a case stops."""
-    disputed = Dispute.objects.filter(invoice__company=company, status="open")
+def _same(stored, current):
+    """Signatures compared as JSON gives them back (lists, string keys)."""
+    return stored == json.loads(json.dumps(current))
+
+
+def last_signature(company):
+    """The signature recorded by the company's last run, if any."""
+    summary = (Run.objects.filter(company=company, finished_at__isnull=False)
+               .order_by("-pk").values_list("summary", flat=True).first())
+    return (summary or {}).get("signature")
+
+
+def _of_company(invoice_ids, company):
+    """Those of the invoices that are the company's. Disputes are read without joining
+    their invoices: both databases would then walk the company's invoices (a million)
+    to find the ten thousand disputed; most installations hold one company."""
+    if not invoice_ids or not Company.objects.exclude(pk=company.pk).exists():
+        return invoice_ids
+    ids, found = sorted(invoice_ids), set()
+    for start in range(0, len(ids), 900):
+        found.update(Invoice.objects.filter(company=company, pk__in=ids[start:start + 900])
+                     .values_list("pk", flat=True))
+    return found
+
+
+def stopped_invoice_ids(company, as_of, customer_ids=None):
+    """reason -> set of invoice ids whose dunning a case stops; with `customer_ids`,
+    only those customers' (one customer's preview must not read the whole company's
+    cases: the disputes' join otherwise walks every invoice of the company)."""
+    disputed = Dispute.objects.filter(status="open")
     promised = Promise.invoices.through.objects.filter(
         promise__customer__company=company, promise__status="open",
         promise__promised_for__gte=as_of)
@@ -106,9 +147,16 @@ def stopped_invoice_ids(company, as_of):
         paymentdeclaration__status="pending")
     handed_over = Handover.invoices.through.objects.filter(
         handover__customer__company=company, handover__status__in=HANDOVER_STOPS)
+    if customer_ids is not None:
+        disputed = disputed.filter(invoice__company=company,
+                                   invoice__customer_id__in=customer_ids)
+        promised = promised.filter(promise__customer_id__in=customer_ids)
+        planned = planned.filter(paymentplan__customer_id__in=customer_ids)
+        declared = declared.filter(paymentdeclaration__customer_id__in=customer_ids)
+        handed_over = handed_over.filter(handover__customer_id__in=customer_ids)
     return {
         HANDED_OVER: set(handed_over.values_list("invoice_id", flat=True)),
-        DISPUTED: set(disputed.values_list("invoice_id", flat=True)),
+        DISPUTED: _of_company(set(disputed.values_list("invoice_id", flat=True)), company),
         PROMISED: set(promised.values_list("invoice_id", flat=True)),
         PAYMENT_PLAN: set(planned.values_list("invoice_id", flat=True)),
         DECLARED_PAID: set(declared.values_list("invoice_id", flat=True)),
@@ -123,13 +171,20 @@ def _text():
     return lambda column: column
 
 
-def _select():
-    """The columns read for each invoice; its customer's come from `_customers`."""
+PROGRESS = "LEFT JOIN dunning_invoiceprogress p ON p.invoice_id = i.id"
+
+
+def _select(progress=True):
+    """The columns read for each invoice (its progress's NULL without `progress`); its
+    customer's come from `_customers`."""
     text = _text()
     columns = ["i.id", "i.customer_id", "i.currency", text("i.due_date"),
-               text("i.open_amount"), "i.number", "i.hold_reason", text("i.hold_until"),
-               "p.scenario_id", "p.position", text("p.reached_on"), text("p.last_on"),
-               "p.repeats", text("p.next_on"), text("p.due_date"), "p.rules"]
+               text("i.open_amount"), "i.number", "i.hold_reason", text("i.hold_until")]
+    if progress:
+        columns += ["p.scenario_id", "p.position", text("p.reached_on"), text("p.last_on"),
+                    "p.repeats", text("p.next_on"), text("p.due_date"), "p.rules"]
+    else:
+        columns += ["NULL"] * 8
     return "SELECT " + ", ".join(columns) + " "
 
 
@@ -151,32 +206,46 @@ def _parsers():
 class InvoiceReader:
     """Reads open invoices as planner rows, with their progress and stop reason."""
 
-    def __init__(self, company, as_of, rules):
+    def __init__(self, company, as_of, rules, last_signature=None, customer_ids=None):
         self.company = company
         self.as_of = as_of
         self.assignment = Assignment.of(company, rules)
-        self.stops = stopped_invoice_ids(company, as_of)
-        self.had_progress = InvoiceProgress.objects.filter(invoice__company=company).exists()
+        self.stops = stopped_invoice_ids(company, as_of, customer_ids)
+        progress = InvoiceProgress.objects.filter(invoice__company=company)
+        if customer_ids is not None:
+            progress = progress.filter(invoice__customer_id__in=customer_ids)
+        self.had_progress = progress.exists()
+        # whether a next date not due yet is known to hold (see the module's docstring)
+        self.trusted = (self.had_progress and last_signature is not None
+                        and _same(last_signature, self.assignment.signature())
+                        and triggers.installed(connection))
         self.scenario_of = {}     # customer id -> scenario id, for the customers read
+        self.customers = {}       # customer id -> `_customers` row, for those read
         self.numbers = {}         # invoice id -> number
 
-    def due_by(self, horizon, customer_ids=None, incremental=False):
+    def due_by(self, horizon, customer_ids=None, incremental=False, progress=True):
         """Open invoices due by `horizon`; with `incremental`, only those that may
-        need something on `as_of` (see the module's docstring)."""
+        need something on `as_of` (see the module's docstring); without `progress`,
+        their progress is not read."""
         scope = "i.status = 'open' AND i.kind = 'invoice' AND i.due_date <= %s "
         params = [horizon.isoformat()]
         if customer_ids is None:
             scope += "AND i.company_id = %s"
             params.append(self.company.pk)
-            customers = _customers("c.company_id = %s", [self.company.pk])
         else:   # the customers' invoices through their index, not the company's
-            marks = ", ".join(["%s"] * len(customer_ids))
-            scope += f"AND i.customer_id IN ({marks})"
+            scope += f"AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
             params += list(customer_ids)
-            customers = _customers(f"c.id IN ({marks})", list(customer_ids))
-        progress = f"LEFT JOIN {_table(InvoiceProgress)} p ON p.invoice_id = i.id"
         # without any progress yet (a first run), every invoice may need something
         selective = incremental and self.had_progress
+        if selective and self.trusted:   # a few: their customers read by id
+            sql = (_select() + f"FROM {_table(Invoice)} i {PROGRESS} WHERE {self._due(scope)} "
+                   "ORDER BY i.id")   # as the other ways read them: actions list them so
+            rows = list(_rows(sql, [*params, *params, self.as_of.isoformat(), *params]))
+            return self._read(rows, self._customers({row[1] for row in rows}))
+        if customer_ids is None:   # many: all the company's customers in one pass
+            customers = self.customers = _customers("c.company_id = %s", [self.company.pk])
+        else:
+            customers = self._customers(customer_ids)
         if selective:
             scope += " AND " + self._may_need_something(params)
         if connection.vendor == "sqlite":
@@ -184,9 +253,32 @@ class InvoiceReader:
             # rows in id order: the table is read front to back instead of jumping
             # around it in due date order, and only for the invoices selected
             scope = (f"i.id IN (SELECT i.id FROM {_table(Invoice)} i "
-                     f"{progress if selective else ''} WHERE {scope})")
-        sql = _select() + f"FROM {_table(Invoice)} i {progress} WHERE {scope}"
-        return self._read(sql, params, customers)
+                     f"{PROGRESS if selective else ''} WHERE {scope})")
+        sql = (_select(progress) + f"FROM {_table(Invoice)} i {PROGRESS if progress else ''} "
+               f"WHERE {scope}")
+        return self._read(_rows(sql, params, ahead=True), customers)
+
+    def _customers(self, ids):
+        """`_customers` of these customers, reading only those not read yet."""
+        known = self.customers
+        missing = sorted(set(ids) - known.keys())
+        for start in range(0, len(missing), 900):
+            chunk = missing[start:start + 900]
+            known.update(_customers(f"c.id IN ({', '.join(['%s'] * len(chunk))})", chunk))
+        return known
+
+    def _due(self, scope):
+        """SQL for the invoices of `scope` without progress or whose progress is due
+        or to be recomputed (next date NULL), the latter through the progress's index;
+        its parameters are scope's, scope's and the date, scope's."""
+        invoices, progress = _table(Invoice), _table(InvoiceProgress)
+        # SQLite: from the progress to the invoice, not the other way round
+        join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+        due = f"{progress} p {join} {invoices} i ON i.id = p.invoice_id"
+        return (f"i.id IN (SELECT i.id FROM {invoices} i WHERE {scope} AND NOT EXISTS "
+                f"(SELECT 1 FROM {progress} p WHERE p.invoice_id = i.id) "
+                f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on IS NULL AND {scope} "
+                f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on <= %s AND {scope})")
 
     def _may_need_something(self, params):
         """SQL for "this invoice may need something on `as_of`" (invoice alias i,
@@ -210,14 +302,14 @@ class InvoiceReader:
             return read
         if len(customer_ids) > 50_000:   # then one pass over the company is cheaper
             wanted = set(customer_ids)
-            return [i for i in self.due_by(day) if i.customer_id in wanted]
+            return [i for i in self.due_by(day, progress=False) if i.customer_id in wanted]
         found = []
         ids = sorted(customer_ids)
         for start in range(0, len(ids), 500):
-            found += self.due_by(day, ids[start:start + 500])
+            found += self.due_by(day, ids[start:start + 500], progress=False)
         return found
 
-    def _read(self, sql, params, customers):
+    def _read(self, rows, customers):
         """Rows to OpenInvoices, each with its stop reason: the hot loop of a run."""
         day, stops, tolerance = self.as_of, self.stops, self.company.dunning_tolerance
         disputed, promised = stops[DISPUTED], stops[PROMISED]
@@ -228,7 +320,7 @@ class InvoiceReader:
         invoices = []
         for (iid, cid, currency, due, amount, number, hold, hold_until, scenario_id,
              position, reached_on, last_on, repeats, next_on, progress_due,
-             rules) in _rows(sql, params, ahead=True):
+             rules) in rows:
             own, segment, customer_hold, customer_until = customers[cid]
             progress = None if scenario_id is None else Progress(
                 scenario_id, position, to_date(reached_on), to_date(last_on), repeats,

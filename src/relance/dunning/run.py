@@ -163,10 +163,12 @@ def load(company, as_of, customer_id=None, ahead_days=0, incremental=False):
     """Open invoices due by `as_of + ahead_days` plus the preventive horizon; with
     `incremental`, only those that may need something on `as_of`."""
     rules = scenario_rules(company)
-    reader = loading.InvoiceReader(company, as_of, rules)
+    customer_ids = None if customer_id is None else [customer_id]
+    reader = loading.InvoiceReader(company, as_of, rules,
+                                   loading.last_signature(company) if incremental else None,
+                                   customer_ids)
     horizon = max([0] + [-s.days for r in rules.values() for s in r.steps]) + ahead_days
-    invoices = reader.due_by(as_of + dt.timedelta(days=horizon),
-                             None if customer_id is None else [customer_id], incremental)
+    invoices = reader.due_by(as_of + dt.timedelta(days=horizon), customer_ids, incremental)
     scenario_of = {cid: rules[sid] for cid, sid in reader.scenario_of.items()
                    if sid in rules}
     return Ledger(invoices, reader.numbers, scenario_of, rules, reader)
@@ -280,7 +282,9 @@ def _record(company, result, origin, user):
         outbox.enqueue_planned(run, result.day)
     _extend(joining, ids)
     run.actions = len(result.actions)
-    run.summary = result.as_json()
+    # what the progress written now was computed under: the next run trusts it while
+    # that holds (loading's docstring)
+    run.summary = {**result.as_json(), "signature": result.ledger.reader.assignment.signature()}
     run.finished_at = timezone.now()
     run.save(update_fields=["actions", "summary", "finished_at"])
     result.run = run
@@ -456,6 +460,8 @@ def _advance(result, sink):
         if _stale(invoice, scenario):
             rows.append((invoice.id, *_progress_row(invoice.progress, invoice.due_date,
                                                     scenario, calendar, memo)))
+        elif _moved(invoice, scenario):
+            rows.append((invoice.id, *_to_recompute(invoice.progress)))
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
     if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
         with connection.cursor() as cursor:   # PostgreSQL's sink writes at once anyway
@@ -477,6 +483,21 @@ def _upsert_by_copy(cursor, table, rows):
     cursor.execute(f"INSERT INTO {table} ({PROGRESS_COLUMNS}) SELECT {PROGRESS_COLUMNS} "
                    f"FROM progress_in {PROGRESS_CONFLICT}")
     cursor.execute("DROP TABLE progress_in")
+
+
+def _moved(invoice, scenario):
+    """An invoice whose customer now follows another scenario, with nothing due in it
+    yet: read again every day until its first step there (its next date is cleared)."""
+    progress = invoice.progress
+    return (scenario is not None and progress.scenario_id != scenario.id
+            and progress.next_on is not None)
+
+
+def _to_recompute(progress):
+    """The progress row as it is, but for its next date, cleared."""
+    return (progress.scenario_id, progress.position, progress.reached_on.isoformat(),
+            progress.last_on.isoformat(), progress.repeats, None,
+            progress.due_date and progress.due_date.isoformat(), progress.rules)
 
 
 def _stale(invoice, scenario):

@@ -161,3 +161,6 @@ class InvoiceProgress(models.Model):
     class Meta:
         verbose_name = _("invoice progress")
         verbose_name_plural = _("invoice progress")
+        # the next day's run reads the progress whose date has come (or is to be
+        # recomputed: NULL) through this index, not every open invoice's
+        indexes = [models.Index(fields=["next_on"], name="progress_next_on")]
