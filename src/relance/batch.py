@@ -96,7 +96,7 @@ class _WriterThread:
     """Statements executed in order by a second thread on the caller's SQLite
     connection (see `background_writes`)."""
 
-    AHEAD = 8    # statements queued at most: a few chunks of rows, not the whole run
+    AHEAD = 3    # statements queued at most: about one chunk of rows, not the whole run
 
     def __init__(self):
         connection.ensure_connection()
@@ -160,7 +160,7 @@ def rows_ahead(sql, params, size=10_000):
     The caller must not use the connection until the rows are exhausted or it stops
     asking (the reading thread then stops at its next batch)."""
     connection.ensure_connection()
-    raw, batches, stop, failure = connection.connection, queue.Queue(4), threading.Event(), []
+    raw, batches, stop, failure = connection.connection, queue.Queue(2), threading.Event(), []
 
     def fetch():
         cursor = raw.cursor(factory=SQLiteCursorWrapper)

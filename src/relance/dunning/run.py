@@ -268,12 +268,11 @@ def _record(company, result, origin, user):
     pks = TableWriter(Action, ["company"]).reserve_ids(len(fresh))
     ids = {key: pk for key, (pk, _) in existing.items()}
     ids.update((d.key, pk) for pk, d in zip(pks, fresh))
-    writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh))
     # from here to the end of the block this thread only builds rows (see
     # background_writes): on SQLite another one writes them meanwhile
     with background_writes() as sink:
-        _advance(result, sink)
-        writer.sink_into(sink)
+        _advance(result, sink)   # first: its rows are gone before the actions' are built
+        writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh), sink)
         for chunk in _chunks(list(zip(pks, fresh))):
             writer.write(chunk, "action.planned")
         for chunk in _chunks(joining):
@@ -330,26 +329,22 @@ class _RowWriter:
     and per invoice (`lines`), and written in chunks (a hundred thousand summaries held
     at once cost tens of MB for nothing)."""
 
-    def __init__(self, company, run, day, now, lines):
+    def __init__(self, company, run, day, now, lines, sink):
         self.day, self.lines, self.late, self.steps = day, lines, {}, {}
         self.actions = TableWriter(
             Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
                      "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
             {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
-             "planned_on": day.isoformat()})
+             "planned_on": day.isoformat()}, sink)
         self.action_lines = TableWriter(ActionInvoice, ["action", "invoice", "step",
                                                         "occurrence", "open_amount",
-                                                        "days_late"])
+                                                        "days_late"], sink=sink)
         self.events = {t: TableWriter(Event, ["customer", "message", "data"],
                                       {"company": company.pk, "type": t,
                                        "actor_label": ACTOR,
-                                       "at": connection.ops.adapt_datetimefield_value(now)})
+                                       "at": connection.ops.adapt_datetimefield_value(now)},
+                                      sink)
                        for t in ("action.planned", "action.extended")}
-
-    def sink_into(self, sink):
-        """Send the writes to `sink` (batch.background_writes) from now on."""
-        for table in (self.actions, self.action_lines, *self.events.values()):
-            table.sink = sink
 
     def write(self, chunk, event_type, new=True):
         """chunk: (action id, draft) pairs; `new` when the actions are to be written."""
