@@ -49,6 +49,7 @@ class RunResult:
     day: object = None        # the business day the actions are for
     seconds: float = 0.0
     ledger: object = None     # what the planner read, for recording its progress
+    others: list = None       # the invoices to attach_others from, if not attached yet
     calendar: object = None
     run: Run | None = None
 
@@ -182,12 +183,16 @@ def _decide(company, as_of, dry_run):
     loaded = time.perf_counter()
     decided = plan(ledger.invoices, ledger.scenario_of, day, calendar)
     customers = {a.customer_id for a in decided.actions}
-    attach_others(decided.actions, ledger.reader.overdue_of(customers, ledger.invoices), day)
+    others = ledger.reader.overdue_of(customers, ledger.invoices)
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     drafts = drafts_for(company, [(day, a) for a in decided.actions], ledger.numbers)
     result = RunResult(as_of, dry_run, drafts, decided.stopped, decided.below_minimum, day)
     result.ledger, result.calendar = ledger, calendar
+    if dry_run:
+        attach_others(decided.actions, others, day)
+    else:   # while the first writes go (`_record`): a second on a first run
+        result.others = others
     return result
 
 
@@ -272,6 +277,8 @@ def _record(company, result, origin, user):
     # background_writes): on SQLite another one writes them meanwhile
     with background_writes() as sink:
         _advance(result, sink)   # first: its rows are gone before the actions' are built
+        if result.others is not None:
+            attach_others([d.planned for d in result.actions], result.others, result.day)
         writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh), sink)
         for chunk in _chunks(list(zip(pks, fresh))):
             writer.write(chunk, "action.planned")
