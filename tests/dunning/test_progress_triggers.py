@@ -1,7 +1,6 @@
 """The next day's run trusts the progress's next dates: the triggers that clear them
 where the ledger changes, whatever writes it, and the run's own check of the rules
 they were computed under."""
-import datetime as dt
 
 import pytest
 from django.db import connection
