@@ -1,9 +1,8 @@
-"""Large jobs' helpers: writes by a second thread, reads ahead by a second thread."""
+"""Large jobs' helpers: writes by a second thread."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from relance.batch import background_writes
-from relance.dunning.loading import _rows
+from relance.batch import background_writes, from_json
 
 pytestmark = pytest.mark.django_db
 
@@ -49,29 +48,37 @@ def test_a_failed_background_write_raises_djangos_error_and_the_job_rolls_back(p
     assert stored(probe) == []
 
 
-def test_rows_read_ahead_are_the_querys_rows_in_order(probe):
+def test_an_insert_becomes_the_same_insert_of_a_json_array_of_rows():
+    sql = ("INSERT INTO t (a, b, c, d) VALUES (%s, 'x, (y) ''z''', %s, '[]') "
+           "ON CONFLICT (a) DO UPDATE SET b = excluded.b")
+
+    assert from_json(sql) == (
+        "INSERT INTO t (a, b, c, d) SELECT value ->> 0, 'x, (y) ''z''', value ->> 1, '[]' "
+        "FROM json_each(%s) WHERE true ON CONFLICT (a) DO UPDATE SET b = excluded.b")
+    assert from_json("UPDATE t SET a = %s WHERE b = %s") is None
+
+
+def test_values_written_in_the_background_are_stored_as_a_plain_insert_stores_them(probe):
     with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO batch_probe (n, label) VALUES (%s, %s)",
-                           [(n, str(n)) for n in range(25_000)])
-    sql, params = "SELECT n, label FROM batch_probe WHERE n >= %s ORDER BY n", [5]
-
-    assert list(_rows(sql, params, ahead=True)) == list(_rows(sql, params))
-    assert len(list(_rows(sql, params, ahead=True))) == 24_995
-
-
-def test_a_reader_stopped_early_leaves_the_connection_usable(probe):
+        cursor.execute("CREATE TEMPORARY TABLE batch_kinds (n integer PRIMARY KEY, "
+                       "label text, amount decimal, flag bool, day date, big bigint)")
+    rows = [(1, "Société « Ä » \"quoted\" 'single' %s", "12.50", True, "2026-11-24",
+             2 ** 62 + 1),
+            (2, None, "0", False, None, -5),
+            (3, "", "1234567.89", True, "2026-01-01", 0)]
+    insert = ("INSERT INTO batch_kinds (n, label, amount, flag, day, big) "
+              "VALUES (%s, %s, %s, %s, %s, %s)")
+    with background_writes() as sink:
+        sink.executemany(insert, rows)
     with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO batch_probe (n, label) VALUES (%s, %s)",
-                           [(n, str(n)) for n in range(50_000)])
-    rows = _rows("SELECT n FROM batch_probe ORDER BY n", [], ahead=True)
-    assert [next(rows) for _ in range(3)] == [(0,), (1,), (2,)]
-    rows.close()
+        cursor.execute("SELECT n, label, amount, flag, day, big FROM batch_kinds ORDER BY n")
+        written = cursor.fetchall()
+        cursor.execute("DELETE FROM batch_kinds")
+        cursor.executemany(insert, rows)
+        cursor.execute("SELECT n, label, amount, flag, day, big FROM batch_kinds ORDER BY n")
+        plain = cursor.fetchall()
+        cursor.execute("DROP TABLE batch_kinds")
 
-    assert stored(probe)[-1] == (49_999, "49999")
-
-
-def test_an_error_in_a_query_read_ahead_is_raised_to_the_caller(probe):
-    with pytest.raises(Exception) as raised, transaction.atomic():
-        list(_rows("SELECT no_such_column FROM batch_probe", [], ahead=True))
-
-    assert "no_such_column" in str(raised.value)
+    assert written == plain
+    assert written[0][1] == "Société « Ä » \"quoted\" 'single' %s"
+    assert written[0][5] == 2 ** 62 + 1

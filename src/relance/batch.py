@@ -1,9 +1,11 @@
 """Tuning for the few batch jobs that touch a large part of the database at once (the
 daily dunning run, large imports)."""
 import gc
+import json
 import queue
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper
@@ -107,8 +109,16 @@ class _WriterThread:
         self.thread.start()
 
     def executemany(self, sql, rows):
+        """One INSERT of all the rows: their values sent as one JSON array that SQLite
+        takes apart itself (`from_json`), so that the whole insert is a single step
+        without the GIL. Row by row, the thread would need the GIL back after every
+        row, and wait for this one to give it up each time (every 5 ms)."""
         self._raise()
-        self.queue.put((sql, rows))
+        inserted = from_json(sql)
+        if inserted is None:    # another statement: row by row after all
+            self.queue.put(("executemany", sql, rows))
+        else:
+            self.queue.put(("execute", inserted, [json.dumps(rows)]))
 
     def _work(self):
         cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
@@ -116,7 +126,8 @@ class _WriterThread:
             while (item := self.queue.get()) is not None:
                 if self.error is None:   # after an error, only drain the queue
                     try:
-                        cursor.executemany(*item)
+                        method, sql, params = item
+                        getattr(cursor, method)(sql, params)
                     except Exception as error:  # raised again in the caller's thread
                         self.error = error
         finally:
@@ -132,16 +143,47 @@ class _WriterThread:
                 raise self.error
 
 
+@lru_cache(maxsize=64)
+def from_json(sql):
+    """`INSERT INTO t (...) VALUES (%s, 'literal', %s) [ON CONFLICT ...]` as the same
+    insert of the rows of one JSON array parameter (SQLite 3.38+): each %s becomes the
+    row's next value, literals stay. None for any other statement."""
+    head, _, rest = sql.partition(" VALUES (")
+    values, depth, quoted, start, close = [], 0, False, 0, None
+    for at, char in enumerate(rest):
+        if char == "'":
+            quoted = not quoted      # '' inside a literal toggles twice
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char in ",)" and depth == 0:
+            values.append(rest[start:at].strip())
+            start = at + 1
+            if char == ")":
+                close = at
+                break
+        elif not quoted and char == ")":
+            depth -= 1
+    if not head.startswith("INSERT INTO ") or close is None:
+        return None
+    bound = iter(range(len(values)))
+    columns = [f"value ->> {next(bound)}" if value == "%s" else value for value in values]
+    tail = rest[close + 1:].strip()
+    # WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT
+    return (f"{head} SELECT {', '.join(columns)} FROM json_each(%s) WHERE true"
+            + (f" {tail}" if tail else ""))
+
+
 @contextmanager
 def background_writes():
     """A sink for the INSERTs of a large job (`sink.executemany(sql, rows)`), in order.
 
     On SQLite a second thread executes them on the same connection, in the same
-    transaction, while the caller builds the next rows: Python's sqlite3 releases the
-    GIL while SQLite works through a statement (the B-trees and indexes, half the time
-    of a large insert), so both cores work. The caller must not use the connection
-    inside the block; leaving it waits for every statement and raises the first
-    database error. On other databases the statements run at once."""
+    transaction, while the caller builds the next rows. Each batch of rows goes to
+    SQLite as one JSON array in one statement (`from_json`): Python's sqlite3 releases
+    the GIL while SQLite works through a statement, so the B-tree and index work of the
+    whole batch runs on the second core. The caller must not use the connection inside
+    the block; leaving it waits for every statement and raises the first database
+    error. On other databases the statements run at once."""
     if connection.vendor != "sqlite":
         yield _Inline()
         return
@@ -152,41 +194,3 @@ def background_writes():
         writer.finish()
     writer._raise()
 
-
-def rows_ahead(sql, params, size=10_000):
-    """Yield the rows of a large SQLite query while a second thread steps through it
-    on the same connection and hands them over in batches: sqlite3 releases the GIL
-    while SQLite works, so reading overlaps with what the caller does with each row.
-    The caller must not use the connection until the rows are exhausted or it stops
-    asking (the reading thread then stops at its next batch)."""
-    connection.ensure_connection()
-    raw, batches, stop, failure = connection.connection, queue.Queue(2), threading.Event(), []
-
-    def fetch():
-        cursor = raw.cursor(factory=SQLiteCursorWrapper)
-        try:
-            cursor.execute(sql, params)
-            while not stop.is_set() and (batch := cursor.fetchmany(size)):
-                batches.put(batch)
-        except Exception as error:  # raised again in the caller's thread
-            failure.append(error)
-        finally:
-            cursor.close()
-            batches.put(None)
-
-    thread = threading.Thread(target=fetch, name="relance-reads", daemon=True)
-    thread.start()
-    exhausted = False
-    try:
-        while (batch := batches.get()) is not None:
-            yield from batch
-        exhausted = True
-    finally:
-        if not exhausted:   # the caller stopped early: let the thread end its batch
-            stop.set()
-            while batches.get() is not None:
-                pass
-        thread.join()
-    if failure:
-        with connection.wrap_database_errors:
-            raise failure[0]

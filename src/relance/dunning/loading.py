@@ -21,8 +21,6 @@ from decimal import Decimal
 
 from django.db import connection
 
-from relance.batch import rows_ahead
-
 from relance.cases.models import (
     HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
 )
@@ -50,12 +48,7 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _rows(sql, params, ahead=False):
-    """The query's rows; with `ahead` on SQLite, read by a second thread while the
-    caller works on the rows before (batch.rows_ahead)."""
-    if ahead and connection.vendor == "sqlite":
-        yield from rows_ahead(sql, params)
-        return
+def _rows(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(10_000):
@@ -256,7 +249,7 @@ class InvoiceReader:
                      f"{PROGRESS if selective else ''} WHERE {scope})")
         sql = (_select(progress) + f"FROM {_table(Invoice)} i {PROGRESS if progress else ''} "
                f"WHERE {scope}")
-        return self._read(_rows(sql, params, ahead=True), customers)
+        return self._read(_rows(sql, params), customers)
 
     def _customers(self, ids):
         """`_customers` of these customers, reading only those not read yet."""
