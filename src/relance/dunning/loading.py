@@ -298,8 +298,9 @@ class InvoiceReader:
             return [i for i in self.due_by(day, progress=False) if i.customer_id in wanted]
         found = []
         ids = sorted(customer_ids)
-        for start in range(0, len(ids), 500):
-            found += self.due_by(day, ids[start:start + 500], progress=False)
+        # as few statements as the databases' parameter limits allow (SQLite: 32,766)
+        for start in range(0, len(ids), 25_000):
+            found += self.due_by(day, ids[start:start + 25_000], progress=False)
         return found
 
     def _read(self, rows, customers):
