@@ -47,7 +47,9 @@ client.force_login(user)
 busiest = (Invoice.objects.filter(status="open").values("customer_id")
            .annotate(n=Sum("open_amount")).order_by("-n")[0]["customer_id"])
 pages = {"dashboard": reverse("web:home"), "customer list": reverse("web:customers"),
-         "customer view": reverse("web:customer", args=[busiest])}
+         "customer view": reverse("web:customer", args=[busiest]),
+         # the 30 days' plan of the customer view, which the page loads right after
+         "customer view, planned": reverse("web:customer_planned", args=[busiest])}
 results = {}
 for name, url in pages.items():
     start = time.perf_counter()
