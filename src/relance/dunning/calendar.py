@@ -2,7 +2,9 @@
 the next business day."""
 import datetime as dt
 
-import holidays
+# France's calendar imported with the module, not on the first run of a process: the
+# package imports its every country then (a tenth of a second)
+from holidays.countries.france import France
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -19,13 +21,13 @@ class BusinessCalendar:
 
     @classmethod
     def france(cls, years=()):
-        return cls(public_holidays=holidays.France(years=list(years)))
+        return cls(public_holidays=France(years=list(years)))
 
     @classmethod
     def around(cls, as_of):
         """The calendar of a job on `as_of`. Each year's holidays are worked out when
         a date in it is first asked: a daily run over recent invoices asks two or
-        three years, and each costs the `holidays` package about 10 ms."""
+        three years, and each costs the `holidays` package a few ms."""
         return cls.france()
 
     def is_business_day(self, day):
