@@ -31,6 +31,7 @@ from relance.cases.models import Dispute, Handover, PaymentPlan, Promise
 from relance.delivery.channels import attach
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
+from relance.ledger.models import Payment
 from relance.portal import uploads
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
@@ -76,6 +77,7 @@ ROUTES = {
     "web:dispute_resolve": ("----", "yyyy"),
     "web:invoice_hold": ("----", "yyyn"),
     "web:invoice_release": ("----", "yyyn"),
+    "web:payments": ("yyyy", "****"),
     "insights:worklist": ("yyyy", "****"),
     "imports:upload": ("yynn", "yynn"),
     "imports:mapping": ("yynn", "yynn"),
@@ -154,6 +156,9 @@ def world(db, settings, tmp_path):
     mine = customer(company, "C-MINE", name="Mine SARL", owner=people["collector"],
                     sales_rep=people["sales"])
     late = invoice(mine, "1200.00", due_days_ago=40, number="F-MINE")
+    Payment.objects.create(company=company, customer=mine, reference="VIR-MINE",
+                           date=timezone.localdate(), amount=Decimal("50.00"),
+                           unapplied_amount=Decimal("50.00"))
     disputed = invoice(mine, "300.00", due_days_ago=20, number="F-DISP")
     dispute = Dispute.objects.create(invoice=disputed, reason="price",
                                      opened_on=timezone.localdate())

@@ -101,12 +101,18 @@ def _exact_overdue(page, today):
               "invoices": c.invoices}) for c in page]
 
 
+def cash_periods(today):
+    """((first of this month, today), (first, last of last month)): the days the cash
+    collected figures sum, which the payment list behind them is filtered on."""
+    this_start = metrics.month_start(today)
+    last_end = this_start - dt.timedelta(days=1)
+    return (this_start, today), (metrics.month_start(last_end), last_end)
+
+
 def month_to_date(scope, today):
     """Sales issued and cash received this month and last, by the same boundaries as
     `metrics.cash_collected`, one query per table on the (company, date) indexes."""
-    this_start = metrics.month_start(today)
-    last_end = this_start - dt.timedelta(days=1)
-    last_start = metrics.month_start(last_end)
+    (this_start, _today), (last_start, last_end) = cash_periods(today)
     same_day = last_start.replace(day=min(today.day, last_end.day))
     sales = scope.filter(Invoice.objects.filter(
         issue_date__range=(this_start, today)).exclude(status="cancelled")).aggregate(

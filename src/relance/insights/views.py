@@ -46,6 +46,7 @@ def dashboard_page(request):
     alerts.refresh_if_stale(company, today)
     data = cache.kept("dashboard", scope, today, lambda: _dashboard_data(scope, today))
     figures = data["f"]
+    several = Company.objects.count() > 1
     context = {
         "section": "home", "today": today, "form": form, "company": company,
         "scope": scope, "list_filter": scope.list_filter, **data,
@@ -54,9 +55,17 @@ def dashboard_page(request):
         "disputes_by_age": [(key, DISPUTE_AGE_LABELS[key], n, amount)
                             for key, n, amount in data["disputes_by_age"]],
         "chart": _chart_data(figures),
-        "several_companies": Company.objects.count() > 1,
+        "cash_periods": loaders.cash_periods(today),
+        "payments_filter": _payments_filter(scope, company, several),
+        "several_companies": several,
     }
     return render(request, "insights/dashboard.html", context)
+
+
+def _payments_filter(scope, company, several):
+    """The payment list behind the cash collected: the scope's portfolio, and the
+    company when there are several."""
+    return {**scope.list_filter, **({"company": company.pk} if several else {})}
 
 
 def _dashboard_data(scope, today):

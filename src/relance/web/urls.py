@@ -1,7 +1,7 @@
 from django.urls import path
 
 from relance.web import views
-from relance.web.views import cases, quick
+from relance.web.views import cases, payments, quick
 from relance.web.views.customers import customer_planned
 
 app_name = "web"
@@ -34,4 +34,5 @@ urlpatterns = [
     path("invoices/<int:pk>/hold/", cases.put_invoice_on_hold, name="invoice_hold"),
     path("invoices/<int:pk>/hold/release/", cases.release_invoice_hold,
          name="invoice_release"),
+    path("payments/", payments.payment_list, name="payments"),
 ]
