@@ -69,11 +69,12 @@ def unchecked_sqlite_foreign_keys():
             cursor.execute("PRAGMA foreign_keys = ON")
 
 
-def insert_select(model, values, source, params=()):
+def insert_select(model, values, source, params=(), sink=None):
     """Write the rows of a SELECT into `model`'s table without any row going through
     Python: `values` maps field names to SQL expressions over `source` (a FROM clause
     and what follows it); `params` are the values of the %s in the expressions, then
-    in `source`. The model's other fields get their defaults, as with TableWriter."""
+    in `source`. The model's other fields get their defaults, as with TableWriter.
+    With a `sink` (background_writes), the statement goes there."""
     writer = TableWriter(model, list(values))
     by_name = {f.name: f for f in model._meta.concrete_fields}
     rest = [f.column for f in model._meta.concrete_fields
@@ -81,9 +82,12 @@ def insert_select(model, values, source, params=()):
     columns = [*rest, *(by_name[name].column for name in values)]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     expressions = ", ".join([*["%s"] * len(writer.defaults), *values.values()])
+    sql = f"INSERT INTO {writer.table} ({names}) SELECT {expressions} {source}"
+    if sink is not None:
+        sink.execute(sql, [*writer.defaults, *params])
+        return
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {writer.table} ({names}) SELECT {expressions} {source}",
-                       [*writer.defaults, *params])
+        cursor.execute(sql, [*writer.defaults, *params])
 
 
 class _Inline:
@@ -92,6 +96,10 @@ class _Inline:
     def executemany(self, sql, rows):
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+    def execute(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 class _WriterThread:
@@ -120,8 +128,16 @@ class _WriterThread:
         else:
             self.queue.put(("execute", inserted, [json.dumps(rows)]))
 
+    def execute(self, sql, params):
+        """One statement, such as an INSERT ... SELECT: SQLite runs it without the GIL."""
+        self._raise()
+        self.queue.put(("execute", sql, params))
+
     def _work(self):
         cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
+        # the job builds its rows itself, JSON included, and its tests check them: SQLite
+        # would otherwise parse every JSON column again (a first dunning run: 60 MB)
+        cursor.execute("PRAGMA ignore_check_constraints = ON")
         try:
             while (item := self.queue.get()) is not None:
                 if self.error is None:   # after an error, only drain the queue
@@ -131,6 +147,7 @@ class _WriterThread:
                     except Exception as error:  # raised again in the caller's thread
                         self.error = error
         finally:
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
             cursor.close()
 
     def finish(self):
@@ -175,13 +192,16 @@ def from_json(sql):
 
 @contextmanager
 def background_writes():
-    """A sink for the INSERTs of a large job (`sink.executemany(sql, rows)`), in order.
+    """A sink for the INSERTs of a large job (`sink.executemany(sql, rows)`,
+    `sink.execute(sql, params)`), in order.
 
     On SQLite a second thread executes them on the same connection, in the same
     transaction, while the caller builds the next rows. Each batch of rows goes to
     SQLite as one JSON array in one statement (`from_json`): Python's sqlite3 releases
     the GIL while SQLite works through a statement, so the B-tree and index work of the
-    whole batch runs on the second core. The caller must not use the connection inside
+    whole batch runs on the second core. The tables' CHECK constraints (JSON validity,
+    counters not negative) are not evaluated for these rows: the caller vouches for
+    them, and its tests check what it wrote. The caller must not use the connection inside
     the block; leaving it waits for every statement and raises the first database
     error. On other databases the statements run at once."""
     if connection.vendor != "sqlite":

@@ -1,6 +1,7 @@
 """The daily run over a small named world: what it plans, what stops it, and why it
 never does a thing twice."""
 import datetime as dt
+import json
 import threading
 from decimal import Decimal
 
@@ -289,3 +290,32 @@ def test_progress_is_recorded_the_same_way_in_bulk(company, monkeypatch):
     progress = InvoiceProgress.objects.get(invoice=inv)
     assert (progress.position, progress.reached_on, progress.next_on) == (
         3, D(2026, 6, 22), D(2026, 6, 29))
+
+
+def test_every_row_the_run_writes_meets_its_tables_checks(company):
+    """The run writes without SQLite evaluating CHECK constraints (batch.background_writes):
+    the rows must meet them all the same."""
+    late = customer(company, 'L"ATE \\ «»')
+    invoice(late, "1200.50", MONDAY - dt.timedelta(days=1), number='F-"1"\\é')
+    invoice(late, "80.00", D(2026, 5, 1))
+    invoice(customer(company, "SILENT", emails=False), "10.00", MONDAY - dt.timedelta(days=1))
+    run_dunning(company, MONDAY)
+    run_dunning(company, D(2026, 6, 22))
+
+    json_columns = {"dunning_action": ["summary"], "ledger_event": ["data"],
+                    "delivery_message": ["recipients", "copies", "invoices"]}
+    with connection.cursor() as cursor:
+        for table, columns in json_columns.items():
+            for column in columns:
+                cursor.execute(f"SELECT {column} FROM {table}")
+                values = [value for (value,) in cursor.fetchall()]
+                assert values, (table, column)
+                for value in values:   # text on SQLite, already parsed on PostgreSQL
+                    if isinstance(value, str):
+                        json.loads(value)
+        cursor.execute("SELECT count(*) FROM dunning_actioninvoice WHERE occurrence < 0")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT count(*) FROM dunning_invoiceprogress "
+                       "WHERE position < 0 OR repeats < 0")
+        assert cursor.fetchone() == (0,)
+    assert Action.objects.count() >= 3

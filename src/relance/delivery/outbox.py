@@ -39,18 +39,21 @@ def enqueue(action):
         created_at=timezone.now())
 
 
-def enqueue_planned(run, day):
-    """Messages for the actions the daily run `run` has just written for `day`, in one
-    INSERT ... SELECT: a first run writes a hundred thousand of them."""
+def enqueue_planned(run, day, ids=None, sink=None):
+    """Messages for the actions the daily run `run` has just written for `day` (those
+    with ids in the range `ids`, first and last, if given), in one INSERT ... SELECT: a
+    first run writes a hundred thousand of them. With a `sink`, the statement goes
+    there (batch.background_writes)."""
     adapt = connection.ops.adapt_datetimefield_value
     action = connection.ops.quote_name(Action._meta.db_table)
+    within = "AND id BETWEEN %s AND %s " if ids else ""
     insert_select(Message, {"company": "company_id", "action": "id", "channel": "channel",
                             "state": "CASE WHEN status = %s THEN %s ELSE %s END",
                             "available_at": "%s", "created_at": "%s"},
-                  f"FROM {action} WHERE run_id = %s ORDER BY id",
+                  f"FROM {action} WHERE run_id = %s {within}ORDER BY id",
                   [ActionStatus.AWAITING_APPROVAL, initial_state(ActionStatus.AWAITING_APPROVAL),
                    initial_state(ActionStatus.PLANNED), adapt(start_of(day)),
-                   adapt(timezone.now()), run.pk])
+                   adapt(timezone.now()), run.pk, *(ids or ())], sink)
 
 
 def release(action):

@@ -282,10 +282,10 @@ def _record(company, result, origin, user):
         writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh), sink)
         for chunk in _chunks(list(zip(pks, fresh))):
             writer.write(chunk, "action.planned")
+            # their messages, by SQLite alone while the next chunk is built
+            outbox.enqueue_planned(run, result.day, (chunk[0][0], chunk[-1][0]), sink)
         for chunk in _chunks(joining):
             writer.write([(ids[d.key], d) for d in chunk], "action.extended", new=False)
-    if fresh:
-        outbox.enqueue_planned(run, result.day)
     _extend(joining, ids)
     run.actions = len(result.actions)
     # what the progress written now was computed under: the next run trusts it while
