@@ -334,3 +334,18 @@ def test_a_collectors_dashboard_links_to_their_portfolios_payments(world):
 
     assert query_of(this)["owner"] == str(world["paul"].pk)
     assert set(references(paul, **query_of(this))) <= {"VIR-ROUX-1", "VIR-ROUX-2"}
+
+
+def test_with_two_companies_the_list_and_its_search_keep_to_the_one_chosen(world):
+    other = creditor()
+    roux_elsewhere = customer(other, "ROUX-B", name="Boulangerie Roux Sud")
+    pay(roux_elsewhere, "VIR-SUD", "90.00", 2)
+    claire = client_of(world["claire"])
+
+    assert references(claire, company=other.pk) == ["VIR-SUD"]
+    assert references(claire, company=world["company"].pk, q="roux") == [
+        "VIR-ROUX-1", "VIR-ROUX-2"]
+    assert references(claire, company=other.pk, q="VIR-ROUX-1") == []
+    assert references(claire, q="roux") == ["VIR-SUD", "VIR-ROUX-1", "VIR-ROUX-2"]
+    this, _last = cash_links(claire)
+    assert query_of(this)["company"] == str(world["company"].pk)
