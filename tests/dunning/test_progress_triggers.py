@@ -150,3 +150,20 @@ def test_disputes_of_another_companys_invoices_stop_nothing_here(company):
 
     assert loading.stopped_invoice_ids(company, MONDAY)[loading.DISPUTED] == {ours.pk}
     assert loading.stopped_invoice_ids(other, MONDAY)[loading.DISPUTED] == {theirs.pk}
+
+
+def test_an_invoice_disputed_before_any_reminder_is_read_again_once_resolved(company):
+    late = customer(company, "LATE")
+    reminded, disputed = invoice(late, "100.00", D(2026, 6, 12)), invoice(late, "50.00", D(2026, 6, 12))
+    dispute = cases.open_dispute(disputed, "quality", "", D(2026, 6, 12))
+    run_dunning(company, MONDAY)                        # friendly reminder for one only
+    assert not InvoiceProgress.objects.filter(invoice=disputed).exists()
+    assert disputed.pk not in read_on(company, D(2026, 6, 16))   # trusted: not read
+
+    cases.resolve_dispute(dispute, "credit note refused", D(2026, 6, 16))
+
+    assert disputed.pk in read_on(company, D(2026, 6, 16))
+    result = run_dunning(company, D(2026, 6, 16))       # its own latest due step
+    assert [line["id"] for a in result.actions for line in a.summary["invoices"]] == [
+        disputed.pk]
+    assert next_on(reminded) == D(2026, 6, 22)

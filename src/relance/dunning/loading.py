@@ -268,8 +268,13 @@ class InvoiceReader:
         # SQLite: from the progress to the invoice, not the other way round
         join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
         due = f"{progress} p {join} {invoices} i ON i.id = p.invoice_id"
+        # an invoice disputed before any step has nothing to read until the dispute
+        # closes (most of those without progress on a next day: 9,400 of 11,000 at 1M)
+        disputed = (f"SELECT 1 FROM {_table(Dispute)} d WHERE d.invoice_id = i.id "
+                    "AND d.status = 'open'")
         return (f"i.id IN (SELECT i.id FROM {invoices} i WHERE {scope} AND NOT EXISTS "
                 f"(SELECT 1 FROM {progress} p WHERE p.invoice_id = i.id) "
+                f"AND NOT EXISTS ({disputed}) "
                 f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on IS NULL AND {scope} "
                 f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on <= %s AND {scope})")
 
