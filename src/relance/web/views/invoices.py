@@ -67,7 +67,7 @@ def _filtered_invoices(filters, today):
     if filters.get("amount_max") is not None:
         invoices = invoices.filter(amount_total__lte=filters["amount_max"])
     if q := filters.get("q", "").strip():
-        invoices = invoices.filter(Q(number=q) | Q(customer_id__in=_matching_customers(q)))
+        invoices = invoices.filter(Q(number=q) | Q(customer_id__in=matching_customers(q)))
     return invoices
 
 
@@ -82,8 +82,9 @@ def _in_bucket(invoices, bucket, today):
     return invoices
 
 
-def _matching_customers(q):
-    # Resolve the customers first so the invoice scan can use the customer index.
+def matching_customers(q):
+    """Ids of the customers a list's search `q` names (reference or part of the name),
+    resolved first so that the list's scan can use its customer index."""
     matches = Customer.objects.filter(Q(reference__iexact=q) | Q(name__icontains=q))
     return list(matches.values_list("pk", flat=True)[:MAX_MATCHED_CUSTOMERS])
 

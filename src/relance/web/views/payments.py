@@ -14,7 +14,7 @@ from relance.ledger.models import Allocation, Company, Customer, Payment
 from relance.team import access
 from relance.web import exports
 from relance.web.forms_payments import PaymentFilterForm
-from relance.web.views.invoices import _matching_customers
+from relance.web.views.invoices import matching_customers
 
 PAGE_SIZE = 50
 # Sort keys of the form -> ORDER BY; the id breaks ties so pages never overlap.
@@ -102,7 +102,7 @@ def _searched(q, companies):
     checked on those few ids first: a company condition on the payments would make
     SQLite walk the company's whole (company, date) index for a few customers' rows."""
     by_reference = Payment.objects.filter(company_id__in=companies, reference=q)
-    customers = Customer.objects.filter(pk__in=_matching_customers(q),
+    customers = Customer.objects.filter(pk__in=matching_customers(q),
                                         company_id__in=companies)
     return Payment.objects.filter(
         Q(pk__in=list(by_reference.values_list("pk", flat=True)))
