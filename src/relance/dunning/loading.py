@@ -28,7 +28,8 @@ from relance.dunning import assignment, triggers
 from relance.dunning.models import InvoiceProgress, Run
 from relance.dunning.planner import OpenInvoice, Progress
 from relance.dunning.recipients import ContactCard
-from relance.ledger.models import Company, Contact, Customer, Invoice
+from relance.ledger import companies
+from relance.ledger.models import Contact, Customer, Invoice
 
 # Stop reasons, in the order they are reported when several apply.
 PAID = "paid"
@@ -116,7 +117,7 @@ def _of_company(invoice_ids, company):
     """Those of the invoices that are the company's. Disputes are read without joining
     their invoices: both databases would then walk the company's invoices (a million)
     to find the ten thousand disputed; most installations hold one company."""
-    if not invoice_ids or not Company.objects.exclude(pk=company.pk).exists():
+    if not invoice_ids or not companies.several():
         return invoice_ids
     ids, found = sorted(invoice_ids), set()
     for start in range(0, len(ids), 900):
@@ -164,7 +165,7 @@ def _text():
     return lambda column: column
 
 
-PROGRESS = "LEFT JOIN dunning_invoiceprogress p ON p.invoice_id = i.id"
+PROGRESS = f"LEFT JOIN {InvoiceProgress._meta.db_table} p ON p.invoice_id = i.id"
 
 
 def _select(progress=True):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from relance.ledger.models import Company
+from relance.ledger import companies
 from relance.team.models import Role
 
 
@@ -81,7 +81,7 @@ def _company_path(prefix):
 
 def scope_for(user, company, collector=None):
     """The scope `user` sees; a manager may narrow it to one `collector` (a user id)."""
-    alone = Company.objects.count() == 1
+    alone = not companies.several()
     if user.is_manager:
         return Scope(company, owner_id=collector, alone=alone)
     if user.role == Role.COLLECTOR:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.insights import alerts, cache, dashboard as loaders, worklist
 from relance.insights.scope import scope_for
-from relance.ledger import aging
+from relance.ledger import aging, companies
 from relance.ledger.models import Company
 from relance.team.models import Role
 
@@ -46,7 +46,7 @@ def dashboard_page(request):
     alerts.refresh_if_stale(company, today)
     data = cache.kept("dashboard", scope, today, lambda: _dashboard_data(scope, today))
     figures = data["f"]
-    several = Company.objects.count() > 1
+    several = companies.several()
     context = {
         "section": "home", "today": today, "form": form, "company": company,
         "scope": scope, "list_filter": scope.list_filter, **data,

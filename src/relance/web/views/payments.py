@@ -1,8 +1,8 @@
 """The payment list: the money received, newest first, with what each payment settled.
 
 It is the list behind the dashboard's cash collected. At 760,000 payments it stays on
-indexes: the company and the dates go through (company, date) (insights migration
-0003), a search through the customers it finds and (customer, date); the page is cut in SQL, its
+indexes: the company and the dates go through the (company, date, amount, currency,
+unapplied amount) covering index (insights migrations 0003 and 0006), a search through the customers it finds and (customer, date); the page is cut in SQL, its
 allocations come in one query, and the totals are one grouped SUM per currency.
 """
 from django.core.paginator import Paginator
@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models import Allocation, Company, Customer, Payment
+from relance.ledger import companies
 from relance.team import access
 from relance.web import exports
 from relance.web.forms_payments import PaymentFilterForm
@@ -70,19 +71,20 @@ def payment_list(request):
     for payment in page.object_list:
         payment.method_label, payment.allocated = method_label(payment), allocated(payment)
     context = {"section": "payments", "form": form, "page": page, "sort": sort,
-               "totals": totals, "several_companies": Company.objects.count() > 1}
+               "totals": totals, "several_companies": companies.several()}
     return render(request, "web/payments.html", context)
 
 
 def filtered_payments(filters):
     company = filters.get("company")
-    companies = [company.pk] if company else list(Company.objects.values_list("pk", flat=True))
+    company_ids = ([company.pk] if company
+                   else list(Company.objects.values_list("pk", flat=True)))
     if q := filters.get("q", "").strip():
-        payments = _searched(q, companies)
+        payments = _searched(q, company_ids)
     else:
         # On the company, so the (company, date) index orders and bounds the rows;
         # with a single company the IN list is a plain equality.
-        payments = Payment.objects.filter(company_id__in=companies)
+        payments = Payment.objects.filter(company_id__in=company_ids)
     if filters.get("date_from"):
         payments = payments.filter(date__gte=filters["date_from"])
     if filters.get("date_to"):
@@ -96,14 +98,14 @@ def filtered_payments(filters):
     return payments
 
 
-def _searched(q, companies):
+def _searched(q, company_ids):
     """The payment with that reference, and the payments of the customers the search
     finds, read by id and through the (customer, date) index. The companies are
     checked on those few ids first: a company condition on the payments would make
     SQLite walk the company's whole (company, date) index for a few customers' rows."""
-    by_reference = Payment.objects.filter(company_id__in=companies, reference=q)
+    by_reference = Payment.objects.filter(company_id__in=company_ids, reference=q)
     customers = Customer.objects.filter(pk__in=matching_customers(q),
-                                        company_id__in=companies)
+                                        company_id__in=company_ids)
     return Payment.objects.filter(
         Q(pk__in=list(by_reference.values_list("pk", flat=True)))
         | Q(customer_id__in=list(customers.values_list("pk", flat=True))))
