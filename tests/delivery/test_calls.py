@@ -21,7 +21,7 @@ from relance.dunning import loading
 from relance.dunning.models import Action, ActionInvoice, ActionStatus, Channel, Step
 from relance.dunning.recipients import CALL, route
 from relance.dunning.run import run_dunning
-from relance.ledger.models import Contact, Event
+from relance.ledger.models import Contact, Event, Invoice
 from relance.team.models import User
 from tests.dunning.world import creditor, customer, invoice, team
 
@@ -39,10 +39,7 @@ def plan_call(customer, *invoices, on, status=ActionStatus.PLANNED, channel=Chan
         company=customer.company, customer=customer, step=step, planned_on=on,
         currency="EUR", channel=channel, tone=step.tone, status=status,
         contact=customer.contacts.get(role="accounts_payable"), amount=total,
-        overdue_total=total, summary={"others": [], "invoices": [
-            {"id": i.pk, "number": i.number, "due_date": i.due_date.isoformat(),
-             "open_amount": str(i.open_amount), "days_late": (on - i.due_date).days}
-            for i in invoices]})
+        overdue_total=total, summary={"others": [], "invoices": [i.pk for i in invoices]})
     ActionInvoice.objects.bulk_create(
         ActionInvoice(action=action, invoice=i, step=step, open_amount=i.open_amount,
                       days_late=(on - i.due_date).days) for i in invoices)
@@ -183,7 +180,8 @@ def test_no_answer_joins_the_call_already_planned_for_that_day(world):
     assert call.summary["joined"] == tomorrows.pk
     assert set(tomorrows.lines.values_list("invoice__number", flat=True)) == {
         "F-ROUX-1", "F-ROUX-2", "F-ROUX-3"}
-    assert [i["number"] for i in tomorrows.summary["invoices"]] == [
+    numbers = dict(Invoice.objects.values_list("pk", "number"))
+    assert [numbers[pk] for pk in tomorrows.summary["invoices"]] == [
         "F-ROUX-3", "F-ROUX-1", "F-ROUX-2"]
     assert tomorrows.amount == Decimal("2250.00")
     assert len(tomorrows.summary["attempts"]) == 1

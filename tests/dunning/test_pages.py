@@ -66,7 +66,7 @@ def page_urls(world):
             (reverse("dunning:home") + f"?date={in_ten_days}", "Café Petit"),
             (reverse("dunning:calendar"), "Café Petit"),
             (reverse("dunning:review"), "Boulangerie Roux"),
-            (reverse("dunning:action", args=[notice.pk]), "Boulangerie Roux")]
+            (reverse("dunning:action", args=[notice.pk]), "F-ROUX-1")]
 
 
 def post_urls(world):
@@ -119,7 +119,7 @@ def test_the_nav_shows_managers_how_many_actions_await_approval(client, planned)
 
 def test_a_collector_sees_only_their_customers_actions_in_the_queue(client, planned):
     page = as_user(client, planned["paul"]).get(reverse("dunning:review")).content.decode()
-    assert "Boulangerie Roux" in page
+    assert "Boulangerie Roux" in page and "F-ROUX-1" in page   # its invoices' numbers
     assert "Garage Lenoir" not in page
     manager_page = as_user(client, planned["claire"]).get(reverse("dunning:review"))
     assert "Garage Lenoir" in manager_page.content.decode()

@@ -164,6 +164,5 @@ def test_an_invoice_disputed_before_any_reminder_is_read_again_once_resolved(com
 
     assert disputed.pk in read_on(company, D(2026, 6, 16))
     result = run_dunning(company, D(2026, 6, 16))       # its own latest due step
-    assert [line["id"] for a in result.actions for line in a.summary["invoices"]] == [
-        disputed.pk]
+    assert [pk for a in result.actions for pk in a.summary["invoices"]] == [disputed.pk]
     assert next_on(reminded) == D(2026, 6, 22)

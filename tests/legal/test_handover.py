@@ -20,7 +20,7 @@ from relance.delivery.channels import Postman
 from relance.delivery.models import Message, MessageState
 from relance.delivery.policy import Hours
 from relance.delivery.sending import Config, Courier
-from relance.dunning.models import Action
+from relance.dunning.models import ActionInvoice
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
 from relance.legal.limitation import of_invoice
@@ -55,8 +55,8 @@ def hand_over(world, *invoices, on=MONDAY):
 
 
 def invoices_reminded(customer):
-    return sorted(line["number"] for action in Action.objects.filter(customer=customer)
-                  for line in action.summary["invoices"])
+    return sorted(ActionInvoice.objects.filter(action__customer=customer)
+                  .values_list("invoice__number", flat=True))
 
 
 def deliver_all():

@@ -19,7 +19,7 @@ from relance.cases import services
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel
 from relance.dunning.recipients import CALL, reachable
-from relance.dunning.snapshots import other_ids
+from relance.dunning.snapshots import concerned_ids, invoice_id, other_ids
 from relance.dunning.views.access import visible_actions
 from relance.ledger import timeline
 from relance.ledger.models import Invoice
@@ -259,10 +259,10 @@ def _join(action, rival, summary, user):
     _claim(action, status=ActionStatus.CANCELLED, decided_at=timezone.now(),
            decided_by=user, summary={**summary, "joined": rival.pk})
     ActionInvoice.objects.filter(action=action).update(action=rival)
-    known = {line["id"] for line in rival.summary.get("invoices", [])}
-    moved = [line for line in summary.get("invoices", []) if line["id"] not in known]
+    known = set(concerned_ids(rival.summary))
+    moved = [i for i in summary.get("invoices", []) if invoice_id(i) not in known]
     rival.summary["invoices"] = rival.summary.get("invoices", []) + moved
-    moved_ids = {line["id"] for line in moved}
+    moved_ids = {invoice_id(i) for i in moved}
     rival.summary["others"] = [pk for pk in other_ids(rival.summary) if pk not in moved_ids]
     rival.summary["attempts"] = summary["attempts"] + rival.summary.get("attempts", [])
     rival.amount += action.amount

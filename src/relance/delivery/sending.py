@@ -35,6 +35,7 @@ from relance.dunning import loading
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import ActionStatus
 from relance.dunning.recipients import EMAIL, route
+from relance.dunning.snapshots import concerned_ids, invoice_id
 from relance.dunning.wording import message_for
 from relance.ledger import timeline
 from relance.ledger.models import Contact, Invoice
@@ -242,7 +243,7 @@ def reachable(contact):
 def invoice_states(action, today):
     """The invoices of the action as they stand on `today` (holds end on a date): what
     `policy.still_due` decides on."""
-    ids = [line["id"] for line in (action.summary or {}).get("invoices", [])]
+    ids = concerned_ids(action.summary)
     open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), status="open")
     rows = (Invoice.objects.filter(pk__in=ids)
             .annotate(disputed=Exists(open_dispute))
@@ -260,7 +261,7 @@ def _limited_to(action, due):
     limited = copy.copy(action)
     summary = dict(action.summary or {})
     kept = set(due)
-    summary["invoices"] = [line for line in summary.get("invoices", []) if line["id"] in kept]
+    summary["invoices"] = [i for i in summary.get("invoices", []) if invoice_id(i) in kept]
     limited.summary = summary
     return limited
 

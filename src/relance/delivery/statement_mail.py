@@ -18,6 +18,7 @@ from relance.delivery.policy import still_due
 from relance.delivery.sending import invoice_states
 from relance.dunning.actions import ActionRefused
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel, Tone
+from relance.dunning.snapshots import snapshot
 from relance.dunning.wording import message_for
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceKind, InvoiceStatus
@@ -57,22 +58,11 @@ def _action(customer, contact, user, today, invoices, note, currencies):
         planned_on=today, currency=sorted(currencies)[0], channel=Channel.EMAIL,
         tone=Tone.COURTEOUS, status=ActionStatus.PLANNED, contact=contact, amount=total,
         overdue_total=total, note=note, created_by=user, subject=subject, body=body,
-        summary={**_summary_of(invoices, today), "statement": True})
+        summary={**snapshot(invoices), "statement": True})
     ActionInvoice.objects.bulk_create(
         ActionInvoice(action=action, invoice=i, open_amount=i.open_amount,
                       days_late=(today - i.due_date).days) for i in invoices)
     return action
-
-
-def _summary_of(invoices, today):
-    return {"scenario": "", "step": "", "others": [],
-            "invoices": _summary_lines(invoices, today)}
-
-
-def _summary_lines(invoices, today):
-    return [{"id": i.pk, "number": i.number, "due_date": i.due_date.isoformat(),
-             "open_amount": str(i.open_amount), "days_late": (today - i.due_date).days}
-            for i in invoices]
 
 
 def _compose(message, customer, today):

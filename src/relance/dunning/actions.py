@@ -9,6 +9,7 @@ from relance.delivery import outbox
 from relance.dunning import loading
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus
 from relance.dunning.recipients import route
+from relance.dunning.snapshots import snapshot
 from relance.ledger import timeline
 from relance.ledger.models import Event, InvoiceKind, InvoiceStatus
 
@@ -81,7 +82,7 @@ def send_manual(customer, step, invoices, user, *, as_of, note=""):
         status=ActionStatus.PLANNED, contact_id=contact and contact.id,
         copy_sales_rep=step.copy_sales_rep, amount=sum(i.open_amount for i in invoices),
         overdue_total=sum(i.open_amount for i in invoices), note=note, created_by=user,
-        summary=_summary(step, invoices, as_of))
+        summary=snapshot(invoices, step.scenario.name, step.name))
     ActionInvoice.objects.bulk_create(
         ActionInvoice(action=action, invoice=i, open_amount=i.open_amount,
                       days_late=(as_of - i.due_date).days) for i in invoices)
@@ -90,13 +91,6 @@ def send_manual(customer, step, invoices, user, *, as_of, note=""):
                     message=", ".join(i.number for i in invoices),
                     data={"action": action.pk, "step": step.name, "channel": channel})
     return action
-
-
-def _summary(step, invoices, as_of):
-    return {"scenario": step.scenario.name, "step": step.name, "others": [],
-            "invoices": [{"id": i.pk, "number": i.number, "due_date": i.due_date.isoformat(),
-                          "open_amount": str(i.open_amount),
-                          "days_late": (as_of - i.due_date).days} for i in invoices]}
 
 
 def awaiting_approval(company):

@@ -16,7 +16,7 @@ from stdnum.iso7064 import mod_97_10
 
 from relance.dunning import loading, recipients
 from relance.dunning.models import Trigger
-from relance.dunning.snapshots import other_ids
+from relance.dunning.snapshots import concerned_ids, other_ids
 from relance.ledger.models import Invoice
 from relance.ledger.models.invoice import InvoiceKind
 from relance.legal import penalties as legal
@@ -39,8 +39,7 @@ def build_context(action, today):
     """
     summary = action.summary or {}
     rows = _invoices(summary)
-    concerned = [rows[line["id"]] for line in summary.get("invoices", [])
-                 if line["id"] in rows]
+    concerned = [rows[pk] for pk in concerned_ids(summary) if pk in rows]
     others = [rows[pk] for pk in other_ids(summary) if pk in rows]
     return _context(action.company, action.customer, action.contact, action.step,
                     action.tone, action.currency, concerned, others, today)
@@ -166,7 +165,7 @@ def _rate(policy, rates, today):
 
 
 def _invoices(summary):
-    ids = [line["id"] for line in summary.get("invoices", [])] + other_ids(summary)
+    ids = concerned_ids(summary) + other_ids(summary)
     return Invoice.objects.in_bulk(ids)
 
 

@@ -88,41 +88,23 @@ class ActionDraft:
 
     @property
     def summary(self):
-        """The snapshot stored with the action: the invoices concerned as they were
-        when it was decided, and the ids of the customer's other overdue invoices."""
+        """The snapshot stored with the action: the ids of the invoices it is about
+        and of the customer's other overdue invoices (`snapshots`); its lines hold the
+        amounts and days late it saw."""
         summary = {
             "scenario": self.step.scenario.name, "step": self.step.name,
-            "invoices": [dict(self._line(r.invoice), occurrence=r.occurrence)
-                         for r in self.planned.reached],
+            "invoices": [r.invoice.id for r in self.planned.reached],
             "others": [i.id for i in self.planned.others],
         }
         if self.channel != self.step.channel:
             summary["rerouted_from"] = self.step.channel
         return summary
 
-    def _line(self, invoice):
-        return {"id": invoice.id, "number": self.numbers[invoice.id],
-                "due_date": invoice.due_date.isoformat(),
-                "open_amount": str(invoice.open_amount),
-                "days_late": (self.day - invoice.due_date).days}
-
-    def summary_json(self, lines):
-        """`json.dumps(self.summary)`, written by hand from the invoices' `lines`
-        (`invoice_lines`), which actions share: the first run encodes a hundred
-        thousand of these."""
-        step, planned = self.step, self.planned
-        concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
-                               for r in planned.reached])
-        others = ", ".join([str(i.id) for i in planned.others])
-        tail = (f', "rerouted_from": {_js(step.channel)}'
-                if self.channel != step.channel else "")
-        return (f'{{"scenario": {_js(step.scenario.name)}, "step": {_js(step.name)}, '
-                f'"invoices": [{concerned}], "others": [{others}]{tail}}}')
-
     @property
     def invoice_numbers(self):
+        """The numbers of the invoices the action is about, in order."""
         numbers = self.numbers
-        return ", ".join([numbers[r.invoice.id] for r in self.planned.reached])
+        return [numbers[r.invoice.id] for r in self.planned.reached]
 
     @property
     def step_label(self):
@@ -201,32 +183,6 @@ def _js(text):
     return json.dumps(text)
 
 
-def _quoted(text):
-    """A JSON string for text that is usually plain (an invoice number): quoted as is
-    when nothing in it needs escaping."""
-    if text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return json.dumps(text)
-
-
-def invoice_lines(drafts):
-    """invoice id -> its line in the drafts' summaries (the invoices they concern), as
-    JSON text without the closing brace."""
-    lines, dates = {}, {}   # due date -> (ISO text, days late)
-    for draft in drafts:
-        numbers, day = draft.numbers, draft.day
-        for invoice in [r.invoice for r in draft.planned.reached]:
-            due = dates.get(invoice.due_date)
-            if due is None:
-                due = dates[invoice.due_date] = (invoice.due_date.isoformat(),
-                                                 (day - invoice.due_date).days)
-            lines[invoice.id] = (
-                f'{{"id": {invoice.id}, "number": {_quoted(numbers[invoice.id])}, '
-                f'"due_date": "{due[0]}", "open_amount": "{str(invoice.open_amount)}", '
-                f'"days_late": {due[1]}')
-    return lines
-
-
 def drafts_for(company, dated_actions, numbers):
     """ActionDrafts for planned actions given as (day, PlannedAction) pairs."""
     steps = {s.id: s for s in Step.objects.filter(scenario__company=company)
@@ -279,7 +235,7 @@ def _record(company, result, origin, user):
         _advance(result, sink)   # first: its rows are gone before the actions' are built
         if result.others is not None:
             attach_others([d.planned for d in result.actions], result.others, result.day)
-        writer = _RowWriter(company, run, result.day, now, invoice_lines(fresh), sink)
+        writer = _RowWriter(company, run, result.day, now, sink)
         for chunk in _chunks(list(zip(pks, fresh))):
             writer.write(chunk, "action.planned")
             # their messages, by SQLite alone while the next chunk is built
@@ -336,8 +292,8 @@ class _RowWriter:
     and per invoice (`lines`), and written in chunks (a hundred thousand summaries held
     at once cost tens of MB for nothing)."""
 
-    def __init__(self, company, run, day, now, lines, sink):
-        self.day, self.lines, self.late, self.steps = day, lines, {}, {}
+    def __init__(self, company, run, day, now, sink):
+        self.day, self.late, self.steps = day, {}, {}
         self.actions = TableWriter(
             Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
                      "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
@@ -356,7 +312,7 @@ class _RowWriter:
     def write(self, chunk, event_type, new=True):
         """chunk: (action id, draft) pairs; `new` when the actions are to be written."""
         actions, action_lines, events = [], [], []
-        steps, late, lines, day = self.steps, self.late, self.lines, self.day
+        steps, late, day = self.steps, self.late, self.day
         for pk, d in chunk:
             texts = steps.get(d.step.id)
             if texts is None:
@@ -373,28 +329,26 @@ class _RowWriter:
                                      str(invoice.open_amount), days_late))
                 numbers.append(d.numbers[invoice.id])
                 invoice_ids.append(str(invoice.id))
-            amount = str(planned.amount)
+            amount, concerned = str(planned.amount), ", ".join(invoice_ids)
             if new:
                 actions.append((pk, planned.customer_id, step_id, planned.currency,
                                 d.channel, texts.tone, texts.status, d.contact_id,
                                 texts.copy_sales_rep, amount, str(planned.overdue_total),
-                                _summary_json(texts, d, lines)))
+                                _summary_json(texts, d, concerned)))
             events.append((planned.customer_id, ", ".join(numbers),
                            f'{{"action": {pk}, {texts.event_names}, '
                            f'"channel": "{d.channel}", "status": "{texts.status}", '
                            f'"amount": "{amount}", "currency": {_js(planned.currency)}, '
-                           f'"invoices": [{", ".join(invoice_ids)}]}}'))
+                           f'"invoices": [{concerned}]}}'))
         self.actions.insert(actions)
         self.action_lines.insert(action_lines)
         self.events[event_type].insert(events)
 
 
-def _summary_json(texts, draft, lines):
-    """`ActionDraft.summary_json` from the step's texts."""
-    planned = draft.planned
-    concerned = ", ".join([f'{lines[r.invoice.id]}, "occurrence": {r.occurrence}}}'
-                           for r in planned.reached])
-    others = ", ".join([str(i.id) for i in planned.others])
+def _summary_json(texts, draft, concerned):
+    """`json.dumps(draft.summary)` from the step's texts and the invoices' ids as JSON
+    (`concerned`), written by hand: a first run encodes a hundred thousand of them."""
+    others = ", ".join([str(i.id) for i in draft.planned.others])
     tail = (f', "rerouted_from": {_js(texts.channel)}'
             if draft.channel != texts.channel else "")
     return f'{texts.summary_head}{concerned}], "others": [{others}]{tail}}}'
@@ -405,9 +359,11 @@ def _extend(joining, ids):
     for draft in joining:
         action = Action.objects.get(pk=ids[draft.key])
         action.amount += draft.planned.amount
-        action.summary["invoices"] += draft.summary["invoices"]
-        added = {line["id"] for line in draft.summary["invoices"]}
-        action.summary["others"] = [i for i in other_ids(action.summary) if i not in added]
+        added = draft.summary["invoices"]
+        action.summary["invoices"] += added
+        taken = set(added)
+        action.summary["others"] = [i for i in other_ids(action.summary)
+                                    if i not in taken]
         action.save(update_fields=["amount", "summary"])
 
 

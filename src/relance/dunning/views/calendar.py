@@ -53,6 +53,6 @@ def _by_day_and_customer(drafts):
 def _entry(draft, customer):
     return {"day": draft.day, "customer": customer, "step": draft.step,
             "channel": Channel(draft.channel).label,
-            "numbers": [line["number"] for line in draft.summary["invoices"]],
+            "numbers": draft.invoice_numbers,
             "amount": draft.planned.amount, "currency": draft.planned.currency,
             "needs_approval": draft.status == ActionStatus.AWAITING_APPROVAL}

@@ -1,11 +1,9 @@
 """The review queue and one action's page: see what will go out, edit it, approve it
 or cancel it. The decisions themselves are `relance.dunning.actions`."""
-import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +14,7 @@ from relance.dunning import actions
 from relance.dunning.context import build_context, contact_of
 from relance.dunning.wording import message_for
 from relance.dunning.forms import ActionEditForm, CancelForm
+from relance.dunning.models import ActionInvoice
 from relance.dunning.views.access import action_for, dunning_page
 from relance.dunning.snapshots import other_ids
 from relance.ledger.models import Event, Invoice
@@ -23,6 +22,9 @@ from relance.web import exports
 from relance.web.export_columns import ACTION_COLUMNS
 
 PAGE_SIZE = 50
+# the numbers of the invoices of each action of a page
+_NUMBERS = Prefetch("lines", ActionInvoice.objects.select_related("invoice")
+                    .only("action_id", "invoice__number").order_by("id"))
 
 
 @dunning_page
@@ -32,7 +34,8 @@ def review(request, company):
         queue = queue.filter(customer__owner=request.user)
     if exports.wanted(request):
         return exports.response(request, queue, ACTION_COLUMNS, "awaiting-approval")
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue.prefetch_related(_NUMBERS), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     context = {"section": "dunning", "page": page}
     return render(request, "dunning/review.html", context)
 
@@ -51,7 +54,7 @@ def action_detail(request, company, pk):
             messages.success(request, _("The reminder was saved."))
             return redirect("dunning:action", pk=action.pk)
     context = {"section": "dunning", "action": action, "message": message, "form": form,
-               "invoices": _lines(action, "invoices", today),
+               "invoices": _lines(action, today),
                "others": _other_lines(action, today),
                "deliveries": action.messages.order_by("id"),
                "events": Event.objects.filter(
@@ -114,26 +117,25 @@ def _save(request, action, form):
 
 # Helpers ----------------------------------------------------------------------------
 
-def _lines(action, key, today):
-    """The summary's invoices with dates and amounts as values, days late as of today."""
-    lines = []
-    for line in (action.summary or {}).get(key, []):
-        due = dt.date.fromisoformat(line["due_date"])
-        lines.append({"id": line["id"], "number": line["number"], "due_date": due,
-                      "open_amount": Decimal(line["open_amount"]),
-                      "days_late": (today - due).days})
-    return lines
+def _lines(action, today):
+    """The invoices the action is about: numbers and due dates from the ledger, open
+    amounts as the action saw them (its lines), days late as of today."""
+    return [_line(line.invoice, line.open_amount, today)
+            for line in action.lines.select_related("invoice").order_by("id")]
 
 
 def _other_lines(action, today):
-    """The customer's other overdue invoices the summary lists, as `_lines` shows them:
-    read from the ledger (runs store only their ids; older summaries whole lines)."""
+    """The customer's other overdue invoices the summary lists, as `_lines` shows them,
+    with their open amounts of today."""
     ids = other_ids(action.summary)
     invoices = Invoice.objects.in_bulk(ids)
-    return [{"id": pk, "number": invoices[pk].number, "due_date": invoices[pk].due_date,
-             "open_amount": invoices[pk].open_amount,
-             "days_late": (today - invoices[pk].due_date).days}
+    return [_line(invoices[pk], invoices[pk].open_amount, today)
             for pk in ids if pk in invoices]
+
+
+def _line(invoice, open_amount, today):
+    return {"id": invoice.pk, "number": invoice.number, "due_date": invoice.due_date,
+            "open_amount": open_amount, "days_late": (today - invoice.due_date).days}
 
 
 def _named(action):

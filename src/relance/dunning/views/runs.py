@@ -79,7 +79,7 @@ def _row(draft, customers):
     return {"customer": customers.get(draft.planned.customer_id), "step": draft.step,
             "channel": Channel(draft.channel).label,
             "rerouted": "rerouted_from" in draft.summary,
-            "numbers": [line["number"] for line in draft.summary["invoices"]],
+            "numbers": draft.invoice_numbers,
             "amount": draft.planned.amount, "currency": draft.planned.currency,
             "needs_approval": draft.status == ActionStatus.AWAITING_APPROVAL}
 

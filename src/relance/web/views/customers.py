@@ -233,7 +233,7 @@ def _planned(customer, today):
 def planned_rows(drafts):
     """What the preview's drafts show: the day, the step, the channel and the invoices."""
     return [{"day": d.day, "step": d.step, "channel": Channel(d.channel).label,
-             "invoices": [line["number"] for line in d.summary["invoices"]],
+             "invoices": d.invoice_numbers,
              "amount": d.planned.amount, "currency": d.planned.currency,
              "needs_approval": d.status == ActionStatus.AWAITING_APPROVAL}
             for d in drafts]

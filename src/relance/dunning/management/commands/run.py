@@ -58,7 +58,7 @@ def _preview(result):
     shown = result.actions[:PREVIEW_LINES]
     customers = Customer.objects.in_bulk([d.planned.customer_id for d in shown])
     for draft in shown:
-        numbers = ", ".join(line["number"] for line in draft.summary["invoices"])
+        numbers = ", ".join(draft.invoice_numbers)
         table.add_row(str(customers[draft.planned.customer_id]), draft.step_label,
                       draft.channel, numbers,
                       f"{draft.planned.amount} {draft.planned.currency}")
