@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -397,7 +397,8 @@ def _advance(result, sink):
     """Record each invoice's new place in its scenario and the next day it may need
     something; refresh that day for the invoices read because it was out of date."""
     ledger, day, calendar = result.ledger, result.day, result.calendar
-    rows, acted, memo, taken = [], set(), {}, {}
+    groups = defaultdict(list)   # progress row but for its invoice -> the invoices
+    acted, memo, taken = set(), {}, {}
     for d in result.actions:
         scenario = ledger.rules[d.planned.scenario_id]
         for r in d.planned.reached:
@@ -406,29 +407,47 @@ def _advance(result, sink):
             # the same step taken the same way by invoices due the same day: same row
             key = (scenario.id, r.step.id, r.occurrence,
                    r.occurrence and invoice.progress.reached_on, invoice.due_date)
-            row = taken.get(key)
-            if row is None:
-                row = taken[key] = _progress_row(advanced(r, scenario.id, day),
-                                                 invoice.due_date, scenario, calendar, memo)
-            rows.append((invoice.id, *row))
+            invoices = taken.get(key)
+            if invoices is None:
+                invoices = taken[key] = groups[_progress_row(
+                    advanced(r, scenario.id, day), invoice.due_date, scenario, calendar, memo)]
+            invoices.append(invoice.id)
     for invoice in ledger.invoices:
         if invoice.progress is None or invoice.id in acted:   # most, on a first run
             continue
         scenario = ledger.scenario_of.get(invoice.customer_id)
         if _stale(invoice, scenario):
-            rows.append((invoice.id, *_progress_row(invoice.progress, invoice.due_date,
-                                                    scenario, calendar, memo)))
+            groups[_progress_row(invoice.progress, invoice.due_date, scenario, calendar,
+                                 memo)].append(invoice.id)
         elif _moved(invoice, scenario):
-            rows.append((invoice.id, *_to_recompute(invoice.progress)))
+            groups[_to_recompute(invoice.progress)].append(invoice.id)
+    if groups:
+        _upsert_progress(groups, sink)
+
+
+def _upsert_progress(groups, sink):
+    """Write progress rows given as {row but for its invoice: [invoice ids]}."""
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
-    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+    if connection.vendor == "sqlite":
+        # one statement, spread by SQLite itself: a few hundred distinct rows for a
+        # couple hundred thousand invoices, written in the table's order (appended)
+        # (each group's row read once: not again for each of its invoices)
+        values = ", ".join(f"value ->> {n} AS v{n}" for n in range(1, 9))
+        columns = ", ".join(f"g.v{n}" for n in range(1, 9))
+        sink.execute(f"WITH g AS MATERIALIZED (SELECT value -> 0 AS ids, {values} "
+                     f"FROM json_each(%s)) INSERT INTO {table} ({PROGRESS_COLUMNS}) "
+                     f"SELECT i.value, {columns} FROM g, json_each(g.ids) i WHERE true "
+                     f"ORDER BY i.value {PROGRESS_CONFLICT}",
+                     [json.dumps([[ids, *row] for row, ids in groups.items()])])
+        return
+    rows = [(pk, *row) for row, ids in groups.items() for pk in ids]
+    if len(rows) >= COPY_FROM:
         with connection.cursor() as cursor:   # PostgreSQL's sink writes at once anyway
             _upsert_by_copy(cursor, table, rows)
         return
     marks = ", ".join(["%s"] * 9)
-    sql = f"INSERT INTO {table} ({PROGRESS_COLUMNS}) VALUES ({marks}) {PROGRESS_CONFLICT}"
-    for chunk in _chunks(rows, 20_000):
-        sink.executemany(sql, chunk)
+    sink.executemany(f"INSERT INTO {table} ({PROGRESS_COLUMNS}) VALUES ({marks}) "
+                     f"{PROGRESS_CONFLICT}", rows)
 
 
 def _upsert_by_copy(cursor, table, rows):
