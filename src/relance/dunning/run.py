@@ -233,15 +233,20 @@ def _record(company, result, origin, user):
     # background_writes): on SQLite another one writes them meanwhile
     with background_writes() as sink:
         _advance(result, sink)   # first: its rows are gone before the actions' are built
+        writer = _RowWriter(company, run, result.day, now, sink)
+        planned = list(zip(pks, fresh))
+        # the lines and events need only the plan and the routes: SQLite writes them
+        # while the other overdue invoices are attached
+        for chunk in _chunks(planned):
+            writer.lines_and_events(chunk, "action.planned")
+        for chunk in _chunks(joining):
+            writer.lines_and_events([(ids[d.key], d) for d in chunk], "action.extended")
         if result.others is not None:
             attach_others([d.planned for d in result.actions], result.others, result.day)
-        writer = _RowWriter(company, run, result.day, now, sink)
-        for chunk in _chunks(list(zip(pks, fresh))):
-            writer.write(chunk, "action.planned")
+        for chunk in _chunks(planned):
+            writer.actions_of(chunk)
             # their messages, by SQLite alone while the next chunk is built
             outbox.enqueue_planned(run, result.day, (chunk[0][0], chunk[-1][0]), sink)
-        for chunk in _chunks(joining):
-            writer.write([(ids[d.key], d) for d in chunk], "action.extended", new=False)
     _extend(joining, ids)
     run.actions = len(result.actions)
     # what the progress written now was computed under: the next run trusts it while
@@ -287,10 +292,10 @@ def _step_texts(step):
 
 
 class _RowWriter:
-    """Builds and writes the rows of actions, action lines and events. Each draft's
-    rows are built in one pass over its invoices, from texts computed once per step
-    and per invoice (`lines`), and written in chunks (a hundred thousand summaries held
-    at once cost tens of MB for nothing)."""
+    """Builds and writes the rows of actions, action lines and events, from texts
+    computed once per step, in chunks (a hundred thousand rows held at once cost tens
+    of MB for nothing). The lines and events go first: an action's row must wait for
+    its other overdue invoices (`attach_others`)."""
 
     def __init__(self, company, run, day, now, sink):
         self.day, self.late, self.steps = day, {}, {}
@@ -309,16 +314,14 @@ class _RowWriter:
                                       sink)
                        for t in ("action.planned", "action.extended")}
 
-    def write(self, chunk, event_type, new=True):
-        """chunk: (action id, draft) pairs; `new` when the actions are to be written."""
-        actions, action_lines, events = [], [], []
-        steps, late, day = self.steps, self.late, self.day
+    def lines_and_events(self, chunk, event_type):
+        """chunk: (action id, draft) pairs. The drafts' invoices may not have their
+        other overdue invoices yet: these rows do not need them."""
+        action_lines, events = [], []
+        late, day = self.late, self.day
         for pk, d in chunk:
-            texts = steps.get(d.step.id)
-            if texts is None:
-                texts = steps[d.step.id] = _step_texts(d.step)
-            planned, step_id = d.planned, texts.id
-            numbers, invoice_ids = [], []
+            texts, planned = self._texts(d.step), d.planned
+            step_id, numbers, invoice_ids = texts.id, [], []
             for r in planned.reached:
                 invoice = r.invoice
                 due = invoice.due_date
@@ -329,20 +332,32 @@ class _RowWriter:
                                      str(invoice.open_amount), days_late))
                 numbers.append(d.numbers[invoice.id])
                 invoice_ids.append(str(invoice.id))
-            amount, concerned = str(planned.amount), ", ".join(invoice_ids)
-            if new:
-                actions.append((pk, planned.customer_id, step_id, planned.currency,
-                                d.channel, texts.tone, texts.status, d.contact_id,
-                                texts.copy_sales_rep, amount, str(planned.overdue_total),
-                                _summary_json(texts, d, concerned)))
             events.append((planned.customer_id, ", ".join(numbers),
                            f'{{"action": {pk}, {texts.event_names}, '
                            f'"channel": "{d.channel}", "status": "{texts.status}", '
-                           f'"amount": "{amount}", "currency": {_js(planned.currency)}, '
-                           f'"invoices": [{concerned}]}}'))
-        self.actions.insert(actions)
+                           f'"amount": "{planned.amount}", '
+                           f'"currency": {_js(planned.currency)}, '
+                           f'"invoices": [{", ".join(invoice_ids)}]}}'))
         self.action_lines.insert(action_lines)
         self.events[event_type].insert(events)
+
+    def actions_of(self, chunk):
+        """chunk: (action id, draft) pairs, their other overdue invoices attached."""
+        rows = []
+        for pk, d in chunk:
+            texts, planned = self._texts(d.step), d.planned
+            concerned = ", ".join([str(r.invoice.id) for r in planned.reached])
+            rows.append((pk, planned.customer_id, texts.id, planned.currency, d.channel,
+                         texts.tone, texts.status, d.contact_id, texts.copy_sales_rep,
+                         str(planned.amount), str(planned.overdue_total),
+                         _summary_json(texts, d, concerned)))
+        self.actions.insert(rows)
+
+    def _texts(self, step):
+        texts = self.steps.get(step.id)
+        if texts is None:
+            texts = self.steps[step.id] = _step_texts(step)
+        return texts
 
 
 def _summary_json(texts, draft, concerned):
