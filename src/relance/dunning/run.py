@@ -445,8 +445,8 @@ def _upsert_progress(groups, sink):
     table = connection.ops.quote_name(InvoiceProgress._meta.db_table)
     if connection.vendor == "sqlite":
         # one statement, spread by SQLite itself: a few hundred distinct rows for a
-        # couple hundred thousand invoices, written in the table's order (appended)
-        # (each group's row read once: not again for each of its invoices)
+        # couple hundred thousand invoices, written in the table's order (appended);
+        # each group's values are read once (MATERIALIZED), not for each invoice
         values = ", ".join(f"value ->> {n} AS v{n}" for n in range(1, 9))
         columns = ", ".join(f"g.v{n}" for n in range(1, 9))
         sink.execute(f"WITH g AS MATERIALIZED (SELECT value -> 0 AS ids, {values} "
