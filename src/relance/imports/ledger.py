@@ -20,7 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
+from relance.batch import (
+    analyze, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
+)
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
 from relance.imports import schema as schemas
 from relance.imports import worker
@@ -33,6 +35,11 @@ from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice,
 MAX_PROBLEMS = 10_000
 IMPORT_CACHE_KIB = 128 * 1024  # more cost memory (1 GB for 1M invoices) and saved little
 TOLERANCE = Decimal("0.01")
+# rows of an entity written by an import from which the planner's statistics of its
+# tables are gathered again before it commits
+ANALYZE_FROM = 10_000
+REWRITTEN = {"customers": [Customer], "contacts": [Contact], "invoices": [Invoice],
+             "payments": [Payment, Allocation]}
 
 
 @dataclass
@@ -108,6 +115,7 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
             if run.documents_changed():
                 with timed("open totals"):
                     open_totals.rebuild(company.pk)  # the dashboard's sums, same transaction
+            analyze(*run.rewritten_models())
             run.record_completion(sources)
     except _RolledBack:
         run.report.committed = False
@@ -202,6 +210,15 @@ class _Run:
         # and the set is emptied (a million invoice numbers).
         self.file_customers = set()
         self.file_invoices = set()
+
+    def rewritten_models(self):
+        """The tables this import wrote a large part of (`ANALYZE_FROM` rows or more):
+        their statistics are gathered again before it commits (`batch.analyze`)."""
+        models = []
+        for entity, counts in self.report.counts.items():
+            if counts.created + counts.updated >= ANALYZE_FROM:
+                models += REWRITTEN[entity]
+        return models
 
     def documents_changed(self):
         return any(counts.created or counts.updated for entity, counts

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 
+from relance.batch import analyze
 from relance.insights.models import OpenByCustomer, OpenByDueDate
 from relance.ledger import queries
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
@@ -49,12 +50,7 @@ def rebuild(company_id):
             "company_id, due_date, kind", [company_id])
     _insert(OpenByCustomer, _CUSTOMER_COLUMNS, _CUSTOMER_SUMS, where,
             "customer_id, company_id", [company_id])
-    if connection.vendor == "postgresql":
-        # Statistics now, not when autovacuum next wakes: a first import is followed
-        # at once by views whose plans need them.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {OpenByDueDate._meta.db_table}, "
-                           f"{OpenByCustomer._meta.db_table}")
+    analyze(OpenByDueDate, OpenByCustomer)   # a first import's views follow at once
 
 
 def rebuild_if_out_of_step(company_id):
