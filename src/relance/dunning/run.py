@@ -232,15 +232,15 @@ def _record(company, result, origin, user):
     # from here to the end of the block this thread only builds rows (see
     # background_writes): on SQLite another one writes them meanwhile
     with background_writes() as sink:
-        _advance(result, sink)   # first: its rows are gone before the actions' are built
         writer = _RowWriter(company, run, result.day, now, sink)
         planned = list(zip(pks, fresh))
         # the lines and events need only the plan and the routes: SQLite writes them
-        # while the other overdue invoices are attached
+        # while the progress is worked out and the other overdue invoices attached
         for chunk in _chunks(planned):
             writer.lines_and_events(chunk, "action.planned")
         for chunk in _chunks(joining):
             writer.lines_and_events([(ids[d.key], d) for d in chunk], "action.extended")
+        _advance(result, sink)
         if result.others is not None:
             attach_others([d.planned for d in result.actions], result.others, result.day)
         for chunk in _chunks(planned):
