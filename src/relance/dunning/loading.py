@@ -366,9 +366,9 @@ def contacts_by_customer(customer_ids, company=None):
     columns = ("k.customer_id, k.id, k.role, k.email, k.phone, k.preferred, "
                "k.email_bounced, k.phone_invalid")
     if company is not None and len(wanted) > 50_000:
-        sql = (f"SELECT {columns} FROM {_table(Contact)} k JOIN {_table(Customer)} c "
-               f"ON c.id = k.customer_id WHERE c.company_id = %s "
-               f"ORDER BY k.customer_id, k.id")
+        # in the customers' index order: SQLite need not sort the contacts again
+        sql = (f"SELECT {columns} FROM {_table(Customer)} c JOIN {_table(Contact)} k "
+               f"ON k.customer_id = c.id WHERE c.company_id = %s ORDER BY c.id, k.id")
         queries = [(sql, [company.pk])]
     else:
         ids = sorted(wanted)
