@@ -73,8 +73,8 @@ class RunResult:
 @dataclass(slots=True)
 class ActionDraft:
     """A planned action with what the database row needs, before it is written. The
-    summary is built when asked: a first run over old data makes a hundred thousand
-    drafts, and only the writer needs each summary, once."""
+    summary is built only when asked (previews): the run writes its JSON straight from
+    the step's texts (`_summary_json`) for a hundred thousand drafts at once."""
     planned: object          # planner.PlannedAction
     step: Step
     channel: str
@@ -374,11 +374,10 @@ def _extend(joining, ids):
     for draft in joining:
         action = Action.objects.get(pk=ids[draft.key])
         action.amount += draft.planned.amount
-        added = draft.summary["invoices"]
+        added = [r.invoice.id for r in draft.planned.reached]
         action.summary["invoices"] += added
         taken = set(added)
-        action.summary["others"] = [i for i in other_ids(action.summary)
-                                    if i not in taken]
+        action.summary["others"] = [i for i in other_ids(action.summary) if i not in taken]
         action.save(update_fields=["amount", "summary"])
 
 
