@@ -70,6 +70,38 @@ def test_running_twice_the_same_day_produces_nothing_more(company):
     assert Action.objects.count() == 1
 
 
+def test_an_invoice_arriving_after_the_days_run_joins_its_open_action(company):
+    late = customer(company, "LATE")
+    first = invoice(late, "100.00", D(2026, 5, 24))     # 22 days late: the firm email
+    older = invoice(late, "40.00", D(2026, 4, 1))       # another step: listed as other
+    run_dunning(company, MONDAY)
+    action = Action.objects.get(lines__invoice=first)
+    assert older.pk in action.summary["others"]
+    arrived = invoice(late, "250.00", D(2026, 5, 24))   # imported after the run
+    again = run_dunning(company, MONDAY)
+
+    action.refresh_from_db()
+    assert [a.planned.customer_id for a in again.actions] == [late.pk]
+    assert action.summary["invoices"] == [first.pk, arrived.pk]
+    assert arrived.pk not in action.summary["others"]
+    assert action.amount == Decimal("350.00")
+    assert set(action.lines.values_list("invoice_id", flat=True)) == {first.pk, arrived.pk}
+    extended = Event.objects.get(type="action.extended")
+    assert (extended.data["action"], extended.data["invoices"]) == (action.pk, [arrived.pk])
+
+
+def test_an_invoice_arriving_after_its_action_was_cancelled_waits_for_the_next_run(
+        company):
+    late = customer(company, "LATE")
+    invoice(late, "100.00", D(2026, 5, 1))
+    run_dunning(company, MONDAY)
+    Action.objects.update(status=ActionStatus.CANCELLED)
+    arrived = invoice(late, "250.00", D(2026, 5, 1))
+    assert run_dunning(company, MONDAY).actions == []
+    assert [pk for a in run_dunning(company, D(2026, 6, 16)).actions
+            for pk in a.summary["invoices"]] == [arrived.pk]
+
+
 def test_the_database_refuses_the_same_action_or_the_same_step_twice(company):
     late = customer(company, "LATE")
     inv = invoice(late, "100.00", D(2026, 5, 1))
