@@ -25,11 +25,12 @@ def test_each_key_has_its_own_count():
     assert throttle.allow("login:bob", 3, 600, NOON) is True
 
 
-def test_a_new_window_starts_a_new_count():
+def test_a_window_boundary_does_not_forgive_the_hits_just_before_it():
     for _ in range(3):
         throttle.allow("k", 2, 600, NOON)
     assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=5)) is False
-    assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=10)) is True
+    assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=10)) is False
+    assert throttle.allow("k", 2, 600, NOON + dt.timedelta(minutes=20)) is True
 
 
 def test_windows_are_aligned_so_every_process_counts_in_the_same_row():
@@ -64,3 +65,27 @@ def test_counting_in_a_new_window_forgets_windows_older_than_a_week():
     throttle.allow("recent", 5, 60, NOON - dt.timedelta(days=6))
     throttle.allow("k", 5, 60, NOON)
     assert set(RateCounter.objects.values_list("key", flat=True)) == {"recent", "k"}
+
+
+def test_recent_hits_take_the_previous_window_in_proportion_to_what_is_still_in_reach():
+    just_before = dt.datetime(2026, 3, 2, 12, 9, 59, tzinfo=dt.timezone.utc)
+    for _ in range(6):
+        throttle.allow("k", 10, 600, just_before)
+    throttle.allow("k", 10, 600, just_before + dt.timedelta(seconds=2))
+
+    def recent(after):
+        return throttle.recent_hits("k", 600, just_before + after)
+
+    assert throttle.hits("k", 600, just_before + dt.timedelta(seconds=2)) == 1
+    assert recent(dt.timedelta(seconds=2)) == 7            # 1 + all 6, rounded up
+    assert recent(dt.timedelta(minutes=5, seconds=1)) == 4  # 1 + half of 6
+    assert recent(dt.timedelta(minutes=10)) == 1 + 1        # 1 + 6 / 600, rounded up
+    assert recent(dt.timedelta(minutes=10, seconds=1)) == 1  # 12:10 is now the previous one
+    assert recent(dt.timedelta(minutes=20, seconds=1)) == 0
+
+
+def test_the_estimate_rounds_up_without_floating_point():
+    half = dt.timedelta(seconds=300)
+    assert throttle.estimate(0, 3, half, 600) == 2
+    assert throttle.estimate(2, 4, dt.timedelta(0), 600) == 6
+    assert throttle.estimate(2, 4, dt.timedelta(seconds=600), 600) == 2

@@ -4,12 +4,14 @@ forgotten password is reset by email, through a real SMTP server on loopback.
 The world: Claire, a credit manager, with the password "right password". The limits
 are small here (3 per account, 5 per address) so the stories stay short.
 """
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from relance.team.models import User
+from relance.web.views import auth
 
 PASSWORD = "right password"
 
@@ -63,6 +65,18 @@ def test_one_address_trying_many_accounts_is_stopped(client, claire):
 
     assert log_in(client, claire.email, PASSWORD, address="10.6.6.6").status_code == 429
     assert log_in(client, claire.email, PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_failures_just_before_a_window_ends_still_lock_the_account_after_it(rf, claire):
+    attempt = rf.post(reverse("login"), {"username": claire.email, "password": "guess"})
+    boundary = dt.datetime(2026, 3, 2, 12, 15, tzinfo=dt.timezone.utc)   # 900 s windows
+    for _ in range(3):
+        auth.count_failure(attempt, boundary - dt.timedelta(seconds=1))
+
+    assert auth.locked_out(attempt, boundary + dt.timedelta(seconds=1))
+    # The previous window counts in proportion to what is still within 900 s of now.
+    assert auth.locked_out(attempt, boundary + dt.timedelta(seconds=299))
+    assert not auth.locked_out(attempt, boundary + dt.timedelta(seconds=301))
 
 
 def test_the_email_is_counted_whatever_its_case(client, claire):

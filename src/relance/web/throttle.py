@@ -1,13 +1,18 @@
 """Rate limiting shared by every process, counted in the database.
 
-`allow(key, limit, window_seconds, now)` counts one hit for `key` in the fixed window
-holding `now` and says whether the hit is within `limit`. Fixed windows are aligned on
-the epoch, so two processes asking at the same moment count in the same row. The
-increment is a single conditional UPDATE (hits = hits + 1), which SQLite and PostgreSQL
-both apply atomically; the row is created on first use, a lost creation race being
-retried as an update. Creating a row also forgets the windows that started more than
-`FORGET_AFTER` ago (windows are never that long), so the table stays small without a
-cleaning job.
+Hits are counted per key in fixed windows aligned on the epoch, so two processes
+asking at the same moment count in the same row. A decision does not rest on the
+current window alone, which would forgive everything at each boundary: it rests on
+`recent_hits`, the hits of the last `window_seconds` as estimated from the current
+window plus the part of the previous window still within reach (its hits in
+proportion, rounded up). `allow(key, limit, window_seconds, now)` counts one hit for
+`key` and says whether that estimate is still within `limit`.
+
+The increment is a single conditional UPDATE (hits = hits + 1), which SQLite and
+PostgreSQL both apply atomically; the row is created on first use, a lost creation
+race being retried as an update. Creating a row also forgets the windows that started
+more than `FORGET_AFTER` ago (windows are never that long), so the table stays small
+without a cleaning job.
 """
 import datetime as dt
 import hashlib
@@ -19,6 +24,7 @@ from relance.web.models import RateCounter
 
 MAX_KEY_LENGTH = 200
 FORGET_AFTER = dt.timedelta(days=7)
+_MICROSECONDS = 1_000_000
 
 
 def window_start(now, window_seconds):
@@ -29,25 +35,45 @@ def window_start(now, window_seconds):
 
 
 def allow(key: str, limit: int, window_seconds: int, now) -> bool:
-    """Count a hit for `key` and return False once more than `limit` hits fell in the
-    current window of `window_seconds` seconds."""
+    """Count a hit for `key` and return False once the hits of the last
+    `window_seconds` (this one included) are more than `limit`."""
     if limit < 1 or window_seconds < 1:
         raise ValueError("limit and window_seconds must be positive")
-    key = _short(key)
-    start = window_start(now, window_seconds)
-    return _hit(key, start) <= limit
+    _hit(_short(key), window_start(now, window_seconds))
+    return recent_hits(key, window_seconds, now) <= limit
 
 
 def hits(key: str, window_seconds: int, now) -> int:
-    """How many hits `key` has in the window holding `now` (without counting one)."""
-    row = RateCounter.objects.filter(key=_short(key),
-                                     window_start=window_start(now, window_seconds)).first()
-    return row.hits if row else 0
+    """How many hits `key` has in the fixed window holding `now` (without counting one)."""
+    return _count(_short(key), window_start(now, window_seconds))
+
+
+def recent_hits(key: str, window_seconds: int, now) -> int:
+    """The hits of `key` in the `window_seconds` up to `now`, as `estimate` makes them
+    from the current fixed window and the one before (without counting one)."""
+    key = _short(key)
+    start = window_start(now, window_seconds)
+    return estimate(_count(key, start), _count(key, start - dt.timedelta(seconds=window_seconds)),
+                    now - start, window_seconds)
+
+
+def estimate(current: int, previous: int, elapsed: dt.timedelta, window_seconds: int) -> int:
+    """Hits in the last `window_seconds`: all of the current window's, and the previous
+    window's in proportion to the part of it not yet `elapsed` out of reach, rounded up
+    (whole microseconds, so there is no float to round the wrong way)."""
+    window = window_seconds * _MICROSECONDS
+    remaining = window - elapsed // dt.timedelta(microseconds=1)
+    return current + -(-previous * remaining // window)
 
 
 def purge(before):
     """Forget the windows that started before `before`; returns how many rows went."""
     return RateCounter.objects.filter(window_start__lt=before).delete()[0]
+
+
+def _count(key, start):
+    row = RateCounter.objects.filter(key=key, window_start=start).values_list("hits", flat=True)
+    return row.first() or 0
 
 
 def _hit(key, start):

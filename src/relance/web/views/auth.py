@@ -3,9 +3,10 @@
 A wrong password counts one failure for the email typed and one for the client's IP
 address (relance.web.throttle, shared by every web process). Once an account has had
 LOGIN_FAILURES_PER_ACCOUNT failures in LOGIN_FAILURE_WINDOW_SECONDS, or an address
-LOGIN_FAILURES_PER_ADDRESS, further attempts are refused without checking the password
-until the window ends: guessing is slowed down for one account and for one attacker
-trying many accounts. The address is REMOTE_ADDR: behind a proxy, have the proxy set it.
+LOGIN_FAILURES_PER_ADDRESS, further attempts are refused without checking the password:
+guessing is slowed down for one account and for one attacker trying many accounts.
+The failures counted are those of the last window (throttle.recent_hits), so a lockout
+does not lift just because a fixed window's boundary passed. The address is REMOTE_ADDR: behind a proxy, have the proxy set it.
 """
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -26,7 +27,7 @@ def _keys(request):
 def locked_out(request, now):
     """Whether this attempt comes after too many failures for its account or address."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    return any(throttle.hits(key, window, now) >= limit for key, limit in _keys(request))
+    return any(throttle.recent_hits(key, window, now) >= limit for key, limit in _keys(request))
 
 
 def count_failure(request, now):
