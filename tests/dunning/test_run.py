@@ -293,6 +293,24 @@ def test_a_later_reminder_still_lists_the_invoices_the_run_did_not_need_to_read(
     assert action.planned.overdue_total == Decimal("800.00")
 
 
+def test_the_invoices_a_later_reminder_lists_keep_their_currency_hold_and_amount(company):
+    late = customer(company, "LATE")
+    old = invoice(late, "700.00", D(2026, 4, 1), open_amount=Decimal("650.00"))
+    invoice(late, "50.00", D(2026, 4, 2), hold_reason="checking the delivery",
+            hold_until=D(2026, 7, 1))
+    invoice(late, "80.00", D(2026, 4, 3), currency="USD")
+    invoice(late, "90.00", D(2026, 4, 4), kind="credit_note")
+    run_dunning(company, MONDAY)
+    new = invoice(late, "100.00", MONDAY)
+
+    action = next(a for a in run_dunning(company, D(2026, 6, 16)).actions
+                  if a.planned.currency == "EUR")
+
+    assert action.summary["invoices"] == [new.pk]
+    assert action.summary["others"] == [old.pk]
+    assert action.planned.overdue_total == Decimal("750.00")
+
+
 def test_the_summary_written_is_the_summary_shown(company):
     late = customer(company, 'L"ATE')
     invoice(late, "1200.50", MONDAY - dt.timedelta(days=1), number='F-"1"')

@@ -232,7 +232,8 @@ class InvoiceReader:
         # without any progress yet (a first run), every invoice may need something
         selective = incremental and self.had_progress
         if selective and self.trusted:   # a few: their customers read by id
-            sql = (_select() + f"FROM {_table(Invoice)} i {PROGRESS} WHERE {self._due(scope)} "
+            due = self._due(scope, company_wide=customer_ids is None)
+            sql = (_select() + f"FROM {_table(Invoice)} i {PROGRESS} WHERE {due} "
                    "ORDER BY i.id")   # as the other ways read them: actions list them so
             rows = list(_rows(sql, [*params, *params, self.as_of.isoformat(), *params]))
             return self._read(rows, self._customers({row[1] for row in rows}))
@@ -242,13 +243,18 @@ class InvoiceReader:
             customers = self._customers(customer_ids)
         if selective:
             scope += " AND " + self._may_need_something(params)
-        if connection.vendor == "sqlite":
+        invoices = f"{_table(Invoice)} i"
+        if connection.vendor == "sqlite" and customer_ids is None:
             # ids from the indexes first (the invoices' and the progress's), then the
             # rows in id order: the table is read front to back instead of jumping
             # around it in due date order, and only for the invoices selected
-            scope = (f"i.id IN (SELECT i.id FROM {_table(Invoice)} i "
+            scope = (f"i.id IN (SELECT i.id FROM {invoices} "
                      f"{PROGRESS if selective else ''} WHERE {scope})")
-        sql = (_select(progress) + f"FROM {_table(Invoice)} i {PROGRESS if progress else ''} "
+        elif connection.vendor == "sqlite":
+            # a few customers' open invoices: from the index that holds every column
+            # read, without visiting the table (a next day's others: 0.10 -> 0.04 s)
+            invoices += " INDEXED BY open_invoices_by_customer"
+        sql = (_select(progress) + f"FROM {invoices} {PROGRESS if progress else ''} "
                f"WHERE {scope}")
         return self._read(_rows(sql, params), customers)
 
@@ -261,7 +267,7 @@ class InvoiceReader:
             known.update(_customers(f"c.id IN ({', '.join(['%s'] * len(chunk))})", chunk))
         return known
 
-    def _due(self, scope):
+    def _due(self, scope, *, company_wide):
         """SQL for the invoices of `scope` without progress or whose progress is due
         or to be recomputed (next date NULL), the latter through the progress's index;
         its parameters are scope's, scope's and the date, scope's."""
@@ -273,7 +279,12 @@ class InvoiceReader:
         # closes (most of those without progress on a next day: 9,400 of 11,000 at 1M)
         disputed = (f"SELECT 1 FROM {_table(Dispute)} d WHERE d.invoice_id = i.id "
                     "AND d.status = 'open'")
-        return (f"i.id IN (SELECT i.id FROM {invoices} i WHERE {scope} AND NOT EXISTS "
+        # SQLite, over the company: its open invoices in id order, so each progress
+        # looked up is next to the last one (twice as fast as in due date order)
+        ordered = ""
+        if connection.vendor == "sqlite" and company_wide:
+            ordered = " INDEXED BY open_invoice_ids"
+        return (f"i.id IN (SELECT i.id FROM {invoices} i{ordered} WHERE {scope} AND NOT EXISTS "
                 f"(SELECT 1 FROM {progress} p WHERE p.invoice_id = i.id) "
                 f"AND NOT EXISTS ({disputed}) "
                 f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on IS NULL AND {scope} "

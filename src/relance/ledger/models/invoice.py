@@ -66,6 +66,16 @@ class Invoice(models.Model):
             # filters a company's open invoices without reading their rows
             models.Index(fields=["company", "status", "due_date", "kind", "customer"],
                          name="invoice_open_by_due_date"),
+            # the open invoices in id order: the daily run looks up the progress of
+            # each (to find those without) in the progress's own order, not at random
+            models.Index(fields=["company", "id", "due_date"], name="open_invoice_ids",
+                         condition=Q(status="open", kind="invoice")),
+            # a few customers' open invoices with every column the run reads of them
+            # (the other overdue invoices its reminders list), without the table
+            models.Index(fields=["customer", "due_date", "currency", "open_amount", "number",
+                                 "hold_reason", "hold_until"],
+                         name="open_invoices_by_customer",
+                         condition=Q(status="open", kind="invoice")),
         ]
 
     def __str__(self):
