@@ -84,10 +84,8 @@ def _hit(key, start):
                 with transaction.atomic():
                     RateCounter.objects.create(key=key, window_start=start, hits=1)
                 purge(start - FORGET_AFTER)
-                return 1
             except IntegrityError:   # another process created it first: count on it
                 counters.update(hits=F("hits") + 1)
-        return counters.values_list("hits", flat=True).get()
 
 
 def _short(key):
