@@ -233,9 +233,16 @@ class InvoiceReader:
         selective = incremental and self.had_progress
         if selective and self.trusted:   # a few: their customers read by id
             due = self._due(scope, company_wide=customer_ids is None)
-            sql = (_select() + f"FROM {_table(Invoice)} i {PROGRESS} WHERE {due} "
+            due_params = [*params, *params, self.as_of.isoformat(), *params]
+            if connection.vendor == "postgresql":
+                # PostgreSQL cannot foresee how few are due: it would expect every open
+                # invoice and hash all the progress rows to join them (0.5 s at 1M).
+                # Given the ids, it looks up just those.
+                due_params = [[pk for pk, in _rows(due, due_params)]]
+                due = "SELECT unnest(%s::bigint[])"
+            sql = (_select() + f"FROM {_table(Invoice)} i {PROGRESS} WHERE i.id IN ({due}) "
                    "ORDER BY i.id")   # as the other ways read them: actions list them so
-            rows = list(_rows(sql, [*params, *params, self.as_of.isoformat(), *params]))
+            rows = list(_rows(sql, due_params))
             return self._read(rows, self._customers({row[1] for row in rows}))
         if customer_ids is None:   # many: all the company's customers in one pass
             customers = self.customers = _customers("c.company_id = %s", [self.company.pk])
@@ -268,9 +275,9 @@ class InvoiceReader:
         return known
 
     def _due(self, scope, *, company_wide):
-        """SQL for the invoices of `scope` without progress or whose progress is due
-        or to be recomputed (next date NULL), the latter through the progress's index;
-        its parameters are scope's, scope's and the date, scope's."""
+        """SQL for the ids of the invoices of `scope` without progress or whose progress
+        is due or to be recomputed (next date NULL), the latter through the progress's
+        index; its parameters are scope's, scope's and the date, scope's."""
         invoices, progress = _table(Invoice), _table(InvoiceProgress)
         # SQLite: from the progress to the invoice, not the other way round
         join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
@@ -284,11 +291,11 @@ class InvoiceReader:
         ordered = ""
         if connection.vendor == "sqlite" and company_wide:
             ordered = " INDEXED BY open_invoice_ids"
-        return (f"i.id IN (SELECT i.id FROM {invoices} i{ordered} WHERE {scope} AND NOT EXISTS "
+        return (f"SELECT i.id FROM {invoices} i{ordered} WHERE {scope} AND NOT EXISTS "
                 f"(SELECT 1 FROM {progress} p WHERE p.invoice_id = i.id) "
                 f"AND NOT EXISTS ({disputed}) "
                 f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on IS NULL AND {scope} "
-                f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on <= %s AND {scope})")
+                f"UNION ALL SELECT i.id FROM {due} WHERE p.next_on <= %s AND {scope}")
 
     def _may_need_something(self, params):
         """SQL for "this invoice may need something on `as_of`" (invoice alias i,
