@@ -388,7 +388,9 @@ PROGRESS_CONFLICT = (
     "position = excluded.position, reached_on = excluded.reached_on, "
     "last_on = excluded.last_on, repeats = excluded.repeats, next_on = excluded.next_on, "
     "due_date = excluded.due_date, rules = excluded.rules")
-COPY_FROM = 1_000   # rows from which PostgreSQL upserts go through COPY
+# rows from which PostgreSQL upserts go through COPY (900 rows: 0.05-0.24 s sent one by
+# one, 0.005 s copied)
+COPY_FROM = 100
 
 
 def _progress_row(progress, due_date, scenario, calendar, memo):
