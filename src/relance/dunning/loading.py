@@ -49,6 +49,14 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _among(column, ids):
+    """SQL for `column` being one of `ids`, and its parameters: one array on PostgreSQL
+    (nothing to convert and plan per id), a placeholder per id on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def _rows(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -227,8 +235,9 @@ class InvoiceReader:
             scope += "AND i.company_id = %s"
             params.append(self.company.pk)
         else:   # the customers' invoices through their index, not the company's
-            scope += f"AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})"
-            params += list(customer_ids)
+            among, ids = _among("i.customer_id", customer_ids)
+            scope += "AND " + among
+            params += ids
         # without any progress yet (a first run), every invoice may need something
         selective = incremental and self.had_progress
         if selective and self.trusted:   # a few: their customers read by id
@@ -271,7 +280,7 @@ class InvoiceReader:
         missing = sorted(set(ids) - known.keys())
         for start in range(0, len(missing), 900):
             chunk = missing[start:start + 900]
-            known.update(_customers(f"c.id IN ({', '.join(['%s'] * len(chunk))})", chunk))
+            known.update(_customers(*_among("c.id", chunk)))
         return known
 
     def _due(self, scope, *, company_wide):
@@ -390,9 +399,11 @@ def contacts_by_customer(customer_ids, company=None):
         queries = [(sql, [company.pk])]
     else:
         ids = sorted(wanted)
-        queries = [(f"SELECT {columns} FROM {_table(Contact)} k WHERE k.customer_id IN "
-                    f"({', '.join(['%s'] * len(chunk))}) ORDER BY k.customer_id, k.id", chunk)
-                   for chunk in (ids[start:start + 900] for start in range(0, len(ids), 900))]
+        queries = []
+        for start in range(0, len(ids), 900):
+            among, params = _among("k.customer_id", ids[start:start + 900])
+            queries.append((f"SELECT {columns} FROM {_table(Contact)} k WHERE {among} "
+                            "ORDER BY k.customer_id, k.id", params))
     current, cards = None, []
     for sql, params in queries:
         for customer_id, *card in _rows(sql, params):
