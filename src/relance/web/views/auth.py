@@ -6,7 +6,8 @@ LOGIN_FAILURES_PER_ACCOUNT failures in LOGIN_FAILURE_WINDOW_SECONDS, or an addre
 LOGIN_FAILURES_PER_ADDRESS, further attempts are refused without checking the password:
 guessing is slowed down for one account and for one attacker trying many accounts.
 The failures counted are those of the last window (throttle.recent_hits), so a lockout
-does not lift just because a fixed window's boundary passed. The address is REMOTE_ADDR: behind a proxy, have the proxy set it.
+does not lift just because a fixed window's boundary passed. The address is
+REMOTE_ADDR: behind a proxy, have the proxy set it.
 """
 from django.conf import settings
 from django.contrib.auth import views as auth_views
