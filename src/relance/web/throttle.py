@@ -45,16 +45,19 @@ def allow(key: str, limit: int, window_seconds: int, now) -> bool:
 
 def hits(key: str, window_seconds: int, now) -> int:
     """How many hits `key` has in the fixed window holding `now` (without counting one)."""
-    return _count(_short(key), window_start(now, window_seconds))
+    start = window_start(now, window_seconds)
+    row = RateCounter.objects.filter(key=_short(key), window_start=start)
+    return row.values_list("hits", flat=True).first() or 0
 
 
 def recent_hits(key: str, window_seconds: int, now) -> int:
     """The hits of `key` in the `window_seconds` up to `now`, as `estimate` makes them
     from the current fixed window and the one before (without counting one)."""
-    key = _short(key)
     start = window_start(now, window_seconds)
-    return estimate(_count(key, start), _count(key, start - dt.timedelta(seconds=window_seconds)),
-                    now - start, window_seconds)
+    previous = start - dt.timedelta(seconds=window_seconds)
+    counts = dict(RateCounter.objects.filter(key=_short(key), window_start__in=[start, previous])
+                  .values_list("window_start", "hits"))   # both windows in one query
+    return estimate(counts.get(start, 0), counts.get(previous, 0), now - start, window_seconds)
 
 
 def estimate(current: int, previous: int, elapsed: dt.timedelta, window_seconds: int) -> int:
@@ -69,11 +72,6 @@ def estimate(current: int, previous: int, elapsed: dt.timedelta, window_seconds:
 def purge(before):
     """Forget the windows that started before `before`; returns how many rows went."""
     return RateCounter.objects.filter(window_start__lt=before).delete()[0]
-
-
-def _count(key, start):
-    row = RateCounter.objects.filter(key=key, window_start=start).values_list("hits", flat=True)
-    return row.first() or 0
 
 
 def _hit(key, start):
