@@ -4,18 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test demo-data messages clean
+.PHONY: run test install install-test demo-data messages constraints clean
 
-$(BIN)/relance: pyproject.toml
+# Every install takes the exact versions of constraints.txt, pip's own and those of the
+# build backend included; a changed constraints.txt installs again (pip moves whatever
+# it pins differently). `make constraints` refreshes it: see docs/development.md.
+CONSTRAINTS := constraints.txt
+PIP_INSTALL = $(BIN)/pip install --quiet -c $(CONSTRAINTS) --build-constraint $(CONSTRAINTS)
+
+$(BIN)/relance: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) pip
+	$(PIP_INSTALL) -e .
 	touch $@
 
 install: $(BIN)/relance
 
-$(VENV)/.test-deps: $(BIN)/relance
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.test-deps: $(BIN)/relance $(CONSTRAINTS)
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 install-test: $(VENV)/.test-deps
@@ -41,6 +47,18 @@ messages: install
 	cd src/relance && ../../$(BIN)/django-admin makemessages -l fr -l en --no-obsolete \
 		--settings=relance.settings --pythonpath=../ && \
 		../../$(BIN)/django-admin compilemessages --settings=relance.settings --pythonpath=../
+
+# The newest versions pyproject.toml allows, installed in a throwaway virtualenv (pip
+# and setuptools upgraded first, as a build fetches the newest setuptools), then frozen.
+constraints:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install --quiet --upgrade pip setuptools && \
+	"$$tmp/venv/bin/pip" install --quiet -e '.[test]' && \
+	{ sed -n '/^#/!q;p' $(CONSTRAINTS); \
+	  "$$tmp/venv/bin/pip" freeze --all --exclude-editable; } > "$$tmp/constraints.txt" && \
+	mv "$$tmp/constraints.txt" $(CONSTRAINTS) && \
+	echo "$(CONSTRAINTS) refreshed: review with git diff, then make install-test"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

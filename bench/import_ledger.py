@@ -12,6 +12,11 @@ a fork counted once) of the process and its children: the import forks a reader.
                                             [--databases sqlite postgres]
 
 Prints one Markdown table row per run, to paste into docs/benchmarks.md.
+
+The ledgers come from the workplace's shared generator, ../shared/bench/gen_ledger.py
+beside the repository, so that every system measured compares on the same files; the
+benchmarks need it, the tests and `make run` do not (the tests have their own,
+tests/support/ledger_files.py).
 """
 import argparse
 import json
@@ -34,6 +39,8 @@ def ledger(size):
     """The gen_ledger.py files for `size` invoices, written once and kept in bench/data."""
     folder = DATA / f"ledger-{size}"
     if not (folder / "payments.csv").exists():
+        if not GEN_LEDGER.exists():
+            sys.exit(f"the benchmarks write their ledgers with {GEN_LEDGER}, not found")
         subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", str(size)],
                        check=True)
     return folder

@@ -7,10 +7,8 @@ partly paid, while a third one is overdue too: 1,000 + 400 + 250 = 1,650 euros o
 import datetime as dt
 import re
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from relance.cases.models import Dispute
 from relance.delivery.documents import (
@@ -24,6 +22,7 @@ from relance.ledger import timeline
 from relance.ledger.models import Allocation, Payment
 from relance.team.models import User
 from tests.dunning.world import D, creditor, customer, invoice
+from tests.support.pdf import page_count, page_texts, pdf_pages, pdf_text, plain
 
 pytestmark = pytest.mark.django_db
 
@@ -88,18 +87,6 @@ def context_for(customer, late, tone, currency="EUR"):
     return build_context(action, TODAY)
 
 
-def text_of(pdf):
-    """All the text of a PDF, spaces normalised (French amounts hold narrow no-break
-    spaces; lines wrap anywhere)."""
-    pages = PdfReader(BytesIO(pdf)).pages
-    return " ".join(" ".join(page.extract_text().replace("\u202f", " ")
-                             .replace("\u00a0", " ").split()) for page in pages)
-
-
-def pages_of(pdf):
-    return [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages]
-
-
 def placed_text(pdf, page=0):
     """(text, mm from the left edge, mm from the top edge) of each line of a page."""
     runs = []
@@ -108,9 +95,8 @@ def placed_text(pdf, page=0):
         if text.strip():
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            line = " ".join(text.replace("\u00a0", " ").split())
-            runs.append((line, x * MM_PER_POINT, (A4_HEIGHT - y) * MM_PER_POINT))
-    PdfReader(BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+            runs.append((plain(text), x * MM_PER_POINT, (A4_HEIGHT - y) * MM_PER_POINT))
+    pdf_pages(pdf)[page].extract_text(visitor_text=visit)
     return runs
 
 
@@ -123,8 +109,8 @@ def money_fr(amount):
 
 def test_a_formal_notice_in_french_claims_principal_penalties_and_indemnities(roux, late):
     context = context_for(roux, late, "formal_notice")
-    text = text_of(letter_pdf(context, "Mise en demeure de payer", BODY_FR, "fr",
-                              registered=True))
+    text = pdf_text(letter_pdf(context, "Mise en demeure de payer", BODY_FR, "fr",
+                               registered=True))
 
     penalties = context["penalties"]
     assert penalties["amount"] > 0 and penalties["indemnity"] == Decimal("120.00")
@@ -147,7 +133,7 @@ def test_a_formal_notice_to_a_consumer_claims_no_fixed_indemnity(roux, late):
     roux.is_consumer = True
     roux.save()
     context = context_for(roux, late, "formal_notice")
-    text = text_of(letter_pdf(context, "Mise en demeure de payer", BODY_FR, "fr"))
+    text = pdf_text(letter_pdf(context, "Mise en demeure de payer", BODY_FR, "fr"))
     assert context["penalties"]["indemnity"] == Decimal("0.00")
     assert "MISE EN DEMEURE" in text and "au taux annuel" in text
     assert "Indemnités forfaitaires" not in text
@@ -155,7 +141,7 @@ def test_a_formal_notice_to_a_consumer_claims_no_fixed_indemnity(roux, late):
 
 def test_the_english_formal_notice_says_formal_notice(roux, late):
     context = context_for(roux, late, "formal_notice")
-    text = text_of(letter_pdf(context, "Formal notice to pay", "Dear Sir or Madam,", "en"))
+    text = pdf_text(letter_pdf(context, "Formal notice to pay", "Dear Sir or Madam,", "en"))
 
     assert "FORMAL NOTICE" in text and "MISE EN DEMEURE" not in text
     assert "Lyon, 23 November 2026" in text
@@ -168,7 +154,7 @@ def test_the_english_formal_notice_says_formal_notice(roux, late):
 
 def test_a_formal_notice_without_a_deadline_gives_eight_days(roux, late):
     context = {**context_for(roux, late, "formal_notice"), "deadline": None}
-    text = text_of(letter_pdf(context, "Mise en demeure", BODY_FR, "fr"))
+    text = pdf_text(letter_pdf(context, "Mise en demeure", BODY_FR, "fr"))
 
     assert "au plus tard le 1er décembre 2026" in text
 
@@ -178,7 +164,7 @@ def test_the_shipped_formal_notice_prints_its_letterhead_once(roux, late):
     those, so the body is printed from its salutation on."""
     context = context_for(roux, late, "formal_notice")
     text = templating.render(*templating.load_shipped("formal_notice", "fr"), context, "fr")
-    printed = text_of(letter_pdf(context, text.subject, text.body, "fr", registered=True))
+    printed = pdf_text(letter_pdf(context, text.subject, text.body, "fr", registered=True))
 
     assert printed.count("Objet :") == 1 and "Votre référence client" not in printed
     assert "Madame, Monsieur, Malgré nos relances précédentes" in printed
@@ -191,12 +177,12 @@ def test_a_legal_tone_is_a_formal_notice_too(roux, late):
     context = context_for(roux, late, "formal_notice")
     context["step"] = {**context["step"], "tone": "legal"}
 
-    assert "MISE EN DEMEURE" in text_of(letter_pdf(context, "Objet", BODY_FR, "fr"))
+    assert "MISE EN DEMEURE" in pdf_text(letter_pdf(context, "Objet", BODY_FR, "fr"))
 
 
 def test_a_courteous_letter_lists_the_invoices_without_a_formal_notice(roux, late):
     context = context_for(roux, late, "courteous")
-    text = text_of(letter_pdf(context, "Rappel de factures", BODY_FR, "fr"))
+    text = pdf_text(letter_pdf(context, "Rappel de factures", BODY_FR, "fr"))
 
     assert "MISE EN DEMEURE" not in text and "Total réclamé" not in text
     for number, open_amount in (("FA-101", "1 000,00 €"), ("FA-102", "400,00 €"),
@@ -224,11 +210,11 @@ def test_the_recipient_address_shows_through_the_envelope_window(roux, late):
 
 def test_a_registered_letter_says_so(roux, late):
     context = context_for(roux, late, "firm")
-    registered = text_of(letter_pdf(context, "Reminder", "Hello", "en", registered=True))
-    plain = text_of(letter_pdf(context, "Reminder", "Hello", "en"))
+    registered = pdf_text(letter_pdf(context, "Reminder", "Hello", "en", registered=True))
+    ordinary = pdf_text(letter_pdf(context, "Reminder", "Hello", "en"))
 
     mention = "registered letter with acknowledgement of receipt"
-    assert mention in registered.lower() and mention not in plain.lower()
+    assert mention in registered.lower() and mention not in ordinary.lower()
 
 
 def test_the_body_is_plain_text_escaped_and_in_paragraphs(roux, late):
@@ -247,8 +233,8 @@ def test_the_letter_is_signed_once(roux, late):
     signed_body = letter_pdf(context, "Rappel", BODY_FR, "fr")
     unsigned_body = letter_pdf(context, "Rappel", "Madame, Monsieur,", "fr")
 
-    assert text_of(signed_body).count("Service recouvrement") == 1
-    assert text_of(unsigned_body).count("Service recouvrement") == 1
+    assert pdf_text(signed_body).count("Service recouvrement") == 1
+    assert pdf_text(unsigned_body).count("Service recouvrement") == 1
 
 
 def test_only_euro_letters_carry_the_epc_qr_code(roux, late):
@@ -256,8 +242,8 @@ def test_only_euro_letters_carry_the_epc_qr_code(roux, late):
     dollars = {**euros, "total": {"currency": "USD", "amount": Decimal("1650.00")}}
 
     caption = "Scan with your banking app"
-    assert caption in text_of(letter_pdf(euros, "Reminder", "Hello", "en"))
-    assert caption not in text_of(letter_pdf(dollars, "Reminder", "Hello", "en"))
+    assert caption in pdf_text(letter_pdf(euros, "Reminder", "Hello", "en"))
+    assert caption not in pdf_text(letter_pdf(dollars, "Reminder", "Hello", "en"))
 
 
 # Invoice summary ---------------------------------------------------------------------
@@ -274,9 +260,9 @@ def summary_parts(company, roux, late):
 
 def test_the_invoice_summary_says_it_is_not_the_original(summary_parts):
     pdf = invoice_summary_pdf(*summary_parts, "en")
-    text = text_of(pdf)
+    text = pdf_text(pdf)
 
-    assert len(PdfReader(BytesIO(pdf)).pages) == 1
+    assert page_count(pdf) == 1
     assert "Summary of invoice FA-102" in text
     assert "This document is a summary of the invoice, not the original invoice" in text
     assert "€833.33" in text and "€166.67" in text and "€1,000.00" in text
@@ -286,7 +272,7 @@ def test_the_invoice_summary_says_it_is_not_the_original(summary_parts):
 
 
 def test_the_french_summary_formats_in_french(summary_parts):
-    text = text_of(invoice_summary_pdf(*summary_parts, "fr"))
+    text = pdf_text(invoice_summary_pdf(*summary_parts, "fr"))
 
     assert "Reste dû 400,00 €" in text
     assert "Échéance : 13 novembre 2026" in text
@@ -302,11 +288,11 @@ def test_a_duplex_batch_starts_every_letter_on_the_front_of_a_sheet(roux, late):
                for name, context, body in (("un", notice, long_body),
                                            ("deux", courteous, "Bonjour."),
                                            ("trois", notice, "Bonjour."))]
-    counts = [len(PdfReader(BytesIO(pdf)).pages) for pdf in letters]
+    counts = [page_count(pdf) for pdf in letters]
     assert any(count % 2 for count in counts), "the story needs an odd letter"
 
-    duplex = pages_of(print_batch(letters))
-    simplex = pages_of(print_batch(letters, duplex=False))
+    duplex = page_texts(print_batch(letters))
+    simplex = page_texts(print_batch(letters, duplex=False))
 
     assert len(duplex) == sum(count + count % 2 for count in counts)
     assert len(simplex) == sum(counts)
@@ -343,7 +329,7 @@ def test_the_history_holds_the_ledger_the_timeline_and_the_messages_sent(company
                  "text": "Dear customer,\n\nInvoice FA-101 is still unpaid.\n\nJulien",
                  "attachments": ["FA-101.pdf"]}]
 
-    text = text_of(history_pdf(roux, "en", TODAY, messages))
+    text = pdf_text(history_pdf(roux, "en", TODAY, messages))
 
     assert "History of Boulangerie Roux" in text and "498765437" in text
     assert "Compta ROUX" in text and "Achats ROUX" in text
@@ -367,7 +353,7 @@ def test_a_long_history_is_laid_out_in_parts_with_page_numbers_running_on(
                         at=dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)
                         + dt.timedelta(hours=n))
 
-    pages = pages_of(history_pdf(roux, "en", TODAY))
+    pages = page_texts(history_pdf(roux, "en", TODAY))
 
     assert len(pages) >= 3
     for number, page in enumerate(pages, start=1):

@@ -8,13 +8,11 @@ formal notice by registered letter, approved by Claire). Léa's Garage Lenoir ge
 simple letter too. The run plans them on Monday 15 June 2026; the worker renders them.
 """
 import datetime as dt
-from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from relance.delivery import letters
 from relance.delivery.channels import Postman
@@ -26,6 +24,7 @@ from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
 from tests.dunning.world import D, creditor, customer, invoice, team
+from tests.support.pdf import page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +71,6 @@ def today():
     return timezone.localdate()
 
 
-def pages(pdf):
-    return len(PdfReader(BytesIO(pdf)).pages)
-
-
-def text_of(pdf):
-    return " ".join(" ".join(page.extract_text().split())
-                    for page in PdfReader(BytesIO(pdf)).pages)
-
-
 def post_letters(client, chosen, posted_on=None, **tracking):
     data = {"letters": [letter.pk for letter in chosen],
             "posted_on": (posted_on or today()).isoformat(), **tracking}
@@ -111,10 +101,10 @@ def test_the_print_batch_pdf_has_the_pages_of_every_waiting_letter(client, world
     sheets = 0
     for message in Message.objects.filter(state=MessageState.SENT):
         with message.attachments.get().file.open("rb") as handle:
-            count = pages(handle.read())
+            count = page_count(handle.read())
         sheets += count + count % 2      # duplex: every letter starts on a new sheet
-    assert pages(batch) == sheets
-    text = text_of(batch)
+    assert page_count(batch) == sheets
+    text = pdf_text(batch)
     for number in ("F-ROUX-1", "F-PETIT-1", "F-MARTIN-1", "F-LENOIR-1"):
         assert number in text
 
@@ -123,7 +113,7 @@ def test_the_print_batch_of_one_day_is_named_after_it(client, world):
     response = as_user(client, world["paul"]).get(
         reverse("outbox:print_batch"), {"day": "2026-06-15"}, HTTP_ACCEPT_LANGUAGE="en")
     assert 'filename="print-batch-2026-06-15.pdf"' in response["Content-Disposition"]
-    text = text_of(b"".join(response.streaming_content))
+    text = pdf_text(b"".join(response.streaming_content))
     assert "F-ROUX-1" in text and "F-MARTIN-1" in text
     assert "F-LENOIR-1" not in text       # Léa's customer, not Paul's
 

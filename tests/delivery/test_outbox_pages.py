@@ -12,12 +12,10 @@ import email
 import email.utils
 import hashlib
 from email import policy
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from relance.delivery.channels import Postman
 from relance.delivery.models import Message, MessageState
@@ -27,6 +25,7 @@ from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
 from tests.dunning.world import D, creditor, customer, invoice, team
+from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -226,8 +225,7 @@ def test_the_history_pdf_holds_the_sent_emails_subject(client, world, courier, s
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     pdf = b"".join(download.streaming_content)
-    text = " ".join(" ".join(page.extract_text().split())
-                    for page in PdfReader(BytesIO(pdf)).pages)
+    text = pdf_text(pdf)
     assert sent.subject in text
     assert "Messages sent" in text
     # the sales rep of the customer may read its file too, not another's

@@ -2,21 +2,20 @@
 changed, and a corpus of broken files that must each be reported and import nothing."""
 import json
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import translation
 
 from relance.cases.models import Dispute
 from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
+from tests.support.ledger_files import write_ledger
 
 CORPUS = Path(__file__).parent / "corpus"
-GEN_LEDGER = Path(__file__).resolve().parents[3] / "shared" / "bench" / "gen_ledger.py"
 
 pytestmark = pytest.mark.django_db
 
@@ -179,10 +178,26 @@ def test_every_bad_row_is_reported_not_only_the_first(tmp_path, capsys, reading)
     assert "line 4, column customer_ref: unknown customer reference: C404" in printed
 
 
+def test_the_generated_ledger_of_the_large_file_stories_imports_whole(tmp_path):
+    """The stories below append one bad line to a generated ledger: without it, every
+    row of every file goes in, with its disputes, credit notes, part and unapplied
+    payments."""
+    folder = write_ledger(tmp_path / "generated", invoices=1_000)
+    disputed = (folder / "invoices.csv").read_text().count(",1,invoice\n")
+
+    counts = run_import(folder)
+
+    assert [c["created"] for c in counts.values()] == [100, 129, 1_000, 565]
+    assert sum(c["rejected"] for c in counts.values()) == 0
+    assert Dispute.objects.filter(status="open").count() == disputed > 0
+    assert Invoice.objects.filter(kind="credit_note").exists()
+    assert Invoice.objects.filter(kind="invoice", open_amount__gt=0,
+                                  open_amount__lt=F("amount_total")).exists()
+    assert Payment.objects.filter(unapplied_amount__gt=0, allocations__isnull=True).exists()
+
+
 def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, capsys):
-    folder = tmp_path / "large"
-    subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", "20000"],
-                   check=True)
+    folder = write_ledger(tmp_path / "large", invoices=20_000)
     invoices = folder / "invoices.csv"
     lines = invoices.read_text().count("\n")
     with invoices.open("a") as f:
@@ -196,9 +211,8 @@ def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, 
 
 
 def test_a_non_utf8_byte_deep_in_a_utf8_file_is_located(tmp_path, capsys, reading):
-    folder = tmp_path / "late-byte"
-    subprocess.run([sys.executable, str(GEN_LEDGER), str(folder), "--invoices", "20000"],
-                   check=True)
+    folder = write_ledger(tmp_path / "late-byte", invoices=20_000)  # 2,000 customers:
+    # the bad byte comes well after the 64 KiB from which the encoding is detected
     customers = folder / "customers.csv"
     lines = customers.read_bytes().count(b"\n")
     with customers.open("ab") as f:

@@ -10,16 +10,15 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from relance.dunning.context import context_for_customer
 from relance.dunning.models import Step
 from relance.ledger.models import Allocation, Payment
 from tests.dunning.world import creditor, customer, invoice, team
+from tests.support.pdf import pdf_text
 
 D = dt.date
 AS_OF = "2025-07-15"
@@ -68,9 +67,7 @@ def test_the_pdf_prints_the_statement_in_the_request_language(client, world):
     response = get(client, world["paul"], url(world, "statement_pdf"), language="fr")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(" ".join(page.extract_text().replace("\u202f", " ")
-                             .replace("\u00a0", " ").split())
-                    for page in PdfReader(BytesIO(response.content)).pages)
+    text = pdf_text(response.content)
     for expected in ("Ateliers Test SAS", "LENOIR SARL", "F-2025-001", "15 juillet 2025",
                      "688,53", "2 020,80", "8,53"):
         assert expected in text, expected

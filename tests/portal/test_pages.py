@@ -1,14 +1,12 @@
 """Retard & Fils opens its portal: the statement, the PDFs, the language; the portal
 needs no back-office login and closes as soon as its link is no longer valid."""
-import io
-
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from relance.portal import links
 from relance.portal.models import PortalLink
 from tests.portal import world
+from tests.support.pdf import page_texts, pdf_text
 
 
 def test_the_statement_lists_open_invoices_credit_notes_payments_and_the_total_due(debtor):
@@ -62,15 +60,15 @@ def test_an_expired_link_does_not_open(client, story):
 def test_each_invoice_downloads_as_a_pdf(debtor, story):
     response = debtor.get(reverse("portal:invoice_pdf", args=[story["f1"].pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = PdfReader(io.BytesIO(b"".join(response.streaming_content)
-                                if response.streaming else response.content)).pages[0].extract_text()
+    text = page_texts(b"".join(response.streaming_content)
+                      if response.streaming else response.content)[0]
     assert "F-001" in text and "Retard & Fils" in text
 
 
 def test_the_statement_downloads_as_a_pdf_with_the_total_and_how_to_pay(debtor):
     response = debtor.get(reverse("portal:statement_pdf"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_text(response.content)
     assert "F-001" in text and "F-002" in text and "AV-001" in text
     assert "1 400,00" in text                     # French: the customer's language
     assert "FR76 3000 6000 0112 3456 7890 189" in text

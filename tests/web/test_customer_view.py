@@ -5,14 +5,12 @@ The world: Atelier Test ships its scenarios. Retard & Fils owes F-45 (45 days la
 and F-SOON (due in 10 days); Julien collects it, Sam sells to it. Sophie collects
 another customer. Claire manages credit.
 """
-import io
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from relance.cases.models import Dispute
 from relance.delivery.channels import Postman
@@ -23,6 +21,7 @@ from relance.dunning.models import Action
 from relance.ledger.models import Event
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
+from tests.support.pdf import pdf_text
 from tests.web.ledger_builders import invoice
 
 CONFIG = Config(Hours.parse("00:00-23:59"), lease_seconds=60, retry_seconds=60,
@@ -188,7 +187,7 @@ def test_the_statement_goes_through_the_outbox_with_its_pdf(world, smtp_server):
     assert "C-LATE" in mail.message["Subject"]
     [pdf] = [part for part in mail.message.iter_attachments()]
     assert pdf.get_filename().startswith("statement-C-LATE")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    text = pdf_text(pdf.get_content())
     assert "F-45" in text and "Retard & Fils" in text
     assert "Merci de régulariser" in mail.message.get_body(("plain",)).get_content()
     assert Action.objects.get().kind == "manual"
@@ -214,7 +213,7 @@ def test_a_statement_recomposed_after_a_payment_still_carries_the_statement(
     [mail] = smtp_server.messages
     [pdf] = list(mail.message.iter_attachments())
     assert pdf.get_filename() == f"statement-C-LATE-{timezone.localdate().isoformat()}.pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    text = pdf_text(pdf.get_content())
     assert "F-45" in text and "F-30" not in text
     assert paid_later.pk not in Message.objects.get().invoices
 

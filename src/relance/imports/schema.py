@@ -1,7 +1,7 @@
 """What each importable file holds: its fields, which are required, how each is read.
 
-The field names are those of the ledger files written by gen_ledger.py; a generic CSV or
-Excel file is mapped onto them by a saved column mapping.
+The field names are those of the ledger files of `relance import ledger` (docs/imports.md);
+a generic CSV or Excel file is mapped onto them by a saved column mapping.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
