@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 
-from relance.batch import analyze
+from relance.db.batch import analyze
 from relance.insights.models import OpenByCustomer, OpenByDueDate
 from relance.ledger import queries
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
