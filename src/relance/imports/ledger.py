@@ -28,8 +28,7 @@ from relance.db.writer import Pending, TableWriter, bulk_load, timed
 from relance.imports import schema as schemas
 from relance.imports import worker
 from relance.imports.readers import FileRejected, Problem
-from relance.insights import open_totals
-from relance.ledger import balances, timeline
+from relance.ledger import balances, open_totals, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 
 MAX_PROBLEMS = 10_000
