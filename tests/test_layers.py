@@ -29,7 +29,7 @@ LAYERS = [
     ("compose", ["relance.compose"]),
     ("delivery", ["relance.delivery"]),
     ("features", ["relance.recovery", "relance.portal", "relance.insights",
-                  "relance.imports"]),
+                  "relance.imports", "relance.scheduler"]),
     ("pages", []),
     ("entry points", ["relance.workspace", "relance.demo", "relance.urls", "relance.wsgi",
                       "relance.cli", "relance.__main__", "relance.api"]),
