@@ -15,7 +15,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 # Bottom to top. Prefixes on one line share a layer.
 LAYERS = [
-    ("foundation", ["relance.env", "relance.settings", "relance.db"]),
+    ("foundation", ["relance.env", "relance.settings", "relance.db", "relance.textfiles"]),
     ("law", ["relance.legal"]),
     ("ledger", ["relance.ledger"]),
     ("team", ["relance.team"]),

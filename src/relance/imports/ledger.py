@@ -27,9 +27,10 @@ from relance.db.batch import (
 from relance.db.writer import Pending, TableWriter, bulk_load, timed
 from relance.imports import schema as schemas
 from relance.imports import worker
-from relance.imports.readers import FileRejected, Problem
+from relance.imports.readers import FileRejected
 from relance.ledger import balances, open_totals, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
+from relance.textfiles import Problem
 
 MAX_PROBLEMS = 10_000
 IMPORT_CACHE_KIB = 128 * 1024  # more cost memory (1 GB for 1M invoices) and saved little
@@ -521,7 +522,7 @@ def _trimmed(invoices):
 
 def _decimal(value):
     """SQLite hands numeric columns back as float or int, PostgreSQL as Decimal; rows
-    hold text, with two decimals already (imports/parsing.py)."""
+    hold text, with two decimals already (textfiles.py)."""
     kind = type(value)
     if kind is str:
         return Decimal(value)
