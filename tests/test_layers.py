@@ -15,7 +15,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 # Bottom to top. Prefixes on one line share a layer.
 LAYERS = [
-    ("foundation", ["relance.env", "relance.settings", "relance.db", "relance.batch"]),
+    ("foundation", ["relance.env", "relance.settings", "relance.db", "relance.textfiles"]),
     ("law", ["relance.legal"]),
     ("ledger", ["relance.ledger"]),
     ("team", ["relance.team"]),
@@ -29,7 +29,7 @@ LAYERS = [
     ("compose", ["relance.compose"]),
     ("delivery", ["relance.delivery"]),
     ("features", ["relance.recovery", "relance.portal", "relance.insights",
-                  "relance.imports"]),
+                  "relance.imports", "relance.scheduler"]),
     ("pages", []),
     ("entry points", ["relance.workspace", "relance.demo", "relance.urls", "relance.wsgi",
                       "relance.cli", "relance.__main__", "relance.api"]),

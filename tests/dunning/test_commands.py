@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import translation
 
-from relance.dunning import scheduler
+from relance import scheduler
 from relance.dunning.models import Action, Run
 from relance.insights.models import Alert, AlertKind, Refresh
 from tests.dunning.world import D, creditor, customer, invoice

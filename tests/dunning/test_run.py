@@ -342,7 +342,7 @@ def test_progress_is_recorded_the_same_way_in_bulk(company, monkeypatch):
 
 
 def test_every_row_the_run_writes_meets_its_tables_checks(company):
-    """The run writes without SQLite evaluating CHECK constraints (batch.background_writes):
+    """The run writes without SQLite evaluating CHECK constraints (db.batch.background_writes):
     the rows must meet them all the same."""
     late = customer(company, 'L"ATE \\ «»')
     invoice(late, "1200.50", MONDAY - dt.timedelta(days=1), number='F-"1"\\é')
@@ -374,7 +374,7 @@ def test_a_first_run_leaves_statistics_of_the_progress_it_wrote(company, monkeyp
     """The next day's scan is planned from the progress table's statistics: right after
     a first run, before autovacuum gets to them, PostgreSQL would guess that a third of
     the invoices are due and read all of them."""
-    from relance import batch
+    from relance.db import batch
     from relance.dunning import run
 
     gathered = []

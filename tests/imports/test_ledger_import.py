@@ -228,7 +228,7 @@ def test_a_bulk_first_import_keeps_balances_and_indexes_right(monkeypatch):
     balance at once; the result must be the same as the row-by-row path."""
     from django.db import connection
 
-    from relance.imports import writer
+    from relance.db import writer
 
     monkeypatch.setattr(writer, "BULK_FROM", 1)
     indexes_before = connection.introspection.get_constraints(connection.cursor(),
@@ -314,7 +314,7 @@ def test_problems_beyond_those_kept_for_display_are_still_counted(
 def test_ids_reserved_for_new_rows_are_above_every_id_the_database_gave(reading):
     """Payments are written with ids taken beforehand, so their allocations need no
     query to find them; a deleted last payment's id must not come back."""
-    from relance.imports.writer import TableWriter
+    from relance.db.writer import TableWriter
 
     run_import(CORPUS / "valid")
     last = Payment.objects.latest("id")
@@ -356,7 +356,7 @@ def test_the_tables_an_import_rewrote_get_fresh_statistics_before_it_commits(mon
     analysed yet made the next run's scan five times slower."""
     from django.db import connection
 
-    from relance import batch
+    from relance.db import batch
     from relance.imports import ledger
 
     monkeypatch.setattr(ledger, "ANALYZE_FROM", 4)   # the corpus: 4 invoices, 3 of the rest

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relance.cases import services
+from relance.dunning.access import visible_actions
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel
 from relance.dunning.recipients import CALL, reachable
 from relance.dunning.snapshots import concerned_ids, invoice_id, other_ids
-from relance.dunning.views.access import visible_actions
 from relance.ledger import timeline
 from relance.ledger.models import Invoice
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from relance.delivery.documents import print_batch
 from relance.delivery.models import Message, MessageState, Postage
-from relance.imports.parsing import EncodingProblem, detect_delimiter, detect_encoding, parse_date
-from relance.imports.readers import Problem
 from relance.ledger import timeline
+from relance.textfiles import (
+    EncodingProblem, Problem, detect_delimiter, detect_encoding, parse_date,
+)
 
 LETTER_CHANNELS = ("letter", "registered_letter")
 REGISTERED = "registered_letter"

@@ -13,7 +13,7 @@ import secrets
 from django.db import connection
 from django.utils import timezone
 
-from relance.batch import insert_select
+from relance.db.batch import insert_select
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionStatus
 
@@ -43,7 +43,7 @@ def enqueue_planned(run, day, ids=None, sink=None):
     """Messages for the actions the daily run `run` has just written for `day` (those
     with ids in the range `ids`, first and last, if given), in one INSERT ... SELECT: a
     first run writes a hundred thousand of them. With a `sink`, the statement goes
-    there (batch.background_writes)."""
+    there (db.batch.background_writes)."""
     adapt = connection.ops.adapt_datetimefield_value
     action = connection.ops.quote_name(Action._meta.db_table)
     within = "AND id BETWEEN %s AND %s " if ids else ""

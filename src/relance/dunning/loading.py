@@ -24,6 +24,7 @@ from django.db import connection
 from relance.cases.models import (
     HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
 )
+from relance.db.sql import among
 from relance.dunning import assignment, triggers
 from relance.dunning.models import InvoiceProgress, Run
 from relance.dunning.planner import OpenInvoice, Progress
@@ -47,14 +48,6 @@ NEVER = dt.date(9999, 12, 31)   # next_on of an invoice its scenario has finishe
 
 def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _among(column, ids):
-    """SQL for `column` being one of `ids`, and its parameters: one array on PostgreSQL
-    (nothing to convert and plan per id), a placeholder per id on SQLite."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [list(ids)]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def _rows(sql, params):
@@ -235,8 +228,8 @@ class InvoiceReader:
             scope += "AND i.company_id = %s"
             params.append(self.company.pk)
         else:   # the customers' invoices through their index, not the company's
-            among, ids = _among("i.customer_id", customer_ids)
-            scope += "AND " + among
+            condition, ids = among("i.customer_id", customer_ids)
+            scope += "AND " + condition
             params += ids
         # without any progress yet (a first run), every invoice may need something
         selective = incremental and self.had_progress
@@ -280,7 +273,7 @@ class InvoiceReader:
         missing = sorted(set(ids) - known.keys())
         for start in range(0, len(missing), 900):
             chunk = missing[start:start + 900]
-            known.update(_customers(*_among("c.id", chunk)))
+            known.update(_customers(*among("c.id", chunk)))
         return known
 
     def _due(self, scope, *, company_wide):
@@ -401,8 +394,8 @@ def contacts_by_customer(customer_ids, company=None):
         ids = sorted(wanted)
         queries = []
         for start in range(0, len(ids), 900):
-            among, params = _among("k.customer_id", ids[start:start + 900])
-            queries.append((f"SELECT {columns} FROM {_table(Contact)} k WHERE {among} "
+            condition, params = among("k.customer_id", ids[start:start + 900])
+            queries.append((f"SELECT {columns} FROM {_table(Contact)} k WHERE {condition} "
                             "ORDER BY k.customer_id, k.id", params))
     current, cards = None, []
     for sql, params in queries:

@@ -17,6 +17,10 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from relance.db.batch import (
+    analyze, background_writes, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
+)
+from relance.db.writer import TableWriter
 from relance.dunning import loading
 from relance.dunning.defaults import ensure_scenarios
 from relance.dunning.assignment import scenario_rules
@@ -28,11 +32,7 @@ from relance.dunning.planner import advanced, attach_others, next_date, plan
 from relance.dunning.recipients import route
 from relance.dunning.snapshots import other_ids
 from relance.delivery import outbox
-from relance.imports.writer import TableWriter
 from relance.ledger.models import Company, Event
-from relance.batch import (
-    analyze, background_writes, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
-)
 
 logger = logging.getLogger("relance.dunning")
 ACTOR = "dunning run"

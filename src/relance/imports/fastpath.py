@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Optional
 
-from relance.imports.parsing import MAX_AMOUNT_DIGITS
+from relance.textfiles import MAX_AMOUNT_DIGITS
 
 SEPARATOR = "\x1f"  # a control character no cell of a well-formed row holds
 MAX_CACHED_DATES = 100_000

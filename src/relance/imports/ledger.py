@@ -20,17 +20,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.batch import (
+from relance.cases.models import Dispute, DisputeReason, DisputeStatus
+from relance.db.batch import (
     analyze, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
 )
-from relance.cases.models import Dispute, DisputeReason, DisputeStatus
+from relance.db.writer import Pending, TableWriter, bulk_load, timed
 from relance.imports import schema as schemas
 from relance.imports import worker
-from relance.imports.readers import FileRejected, Problem
-from relance.imports.writer import Pending, TableWriter, bulk_load, timed
-from relance.insights import open_totals
-from relance.ledger import balances, timeline
+from relance.imports.readers import FileRejected
+from relance.ledger import balances, open_totals, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
+from relance.textfiles import Problem
 
 MAX_PROBLEMS = 10_000
 IMPORT_CACHE_KIB = 128 * 1024  # more cost memory (1 GB for 1M invoices) and saved little
@@ -213,7 +213,7 @@ class _Run:
 
     def rewritten_models(self):
         """The tables this import wrote a large part of (`ANALYZE_FROM` rows or more):
-        their statistics are gathered again before it commits (`batch.analyze`)."""
+        their statistics are gathered again before it commits (`db.batch.analyze`)."""
         models = []
         for entity, counts in self.report.counts.items():
             if counts.created + counts.updated >= ANALYZE_FROM:
@@ -522,7 +522,7 @@ def _trimmed(invoices):
 
 def _decimal(value):
     """SQLite hands numeric columns back as float or int, PostgreSQL as Decimal; rows
-    hold text, with two decimals already (imports/parsing.py)."""
+    hold text, with two decimals already (textfiles.py)."""
     kind = type(value)
     if kind is str:
         return Decimal(value)

@@ -4,34 +4,15 @@ column mapping, so every format feeds the same row checks and the same writer.
 """
 import csv
 import datetime as dt
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from relance.imports import parsing
+from relance import textfiles
+from relance.textfiles import Problem
 
 SNIFF_BYTES = 64 * 1024
-
-
-@dataclass
-class Problem:
-    """One reason a file cannot be imported, located as precisely as we can."""
-
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self):
-        """`FILE, line N, column C: reason`, in the active language like the reason."""
-        where = self.file
-        if self.line:
-            where = _("%(file)s, line %(line)s") % {"file": where, "line": self.line}
-        if self.column:
-            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
-        return _("%(where)s: %(reason)s") % {"where": where, "reason": self.message}
 
 
 class FileRejected(Exception):
@@ -95,12 +76,12 @@ class CsvSource(Source):
         if not head.strip():
             raise FileRejected(Problem(self.name, 0, "", _("the file is empty")))
         try:
-            self.encoding = encoding or parsing.detect_encoding(head)
-        except parsing.EncodingProblem as exc:
+            self.encoding = encoding or textfiles.detect_encoding(head)
+        except textfiles.EncodingProblem as exc:
             line = head[:exc.offset].count(b"\n") + 1
             raise FileRejected(Problem(self.name, line, "", str(exc))) from None
         first_line = head.decode(self.encoding, errors="replace").splitlines()[0]
-        self.delimiter = delimiter or parsing.detect_delimiter(first_line)
+        self.delimiter = delimiter or textfiles.detect_delimiter(first_line)
         self.columns = [c.strip() for c in next(csv.reader([first_line.lstrip("\ufeff")],
                                                            delimiter=self.delimiter))]
 

@@ -13,7 +13,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relance.imports import fastpath, parsing
+from relance import textfiles
+from relance.imports import fastpath
 from relance.imports.fastpath import AMOUNT, DATE, FLAG, POSITIVE_AMOUNT, words
 from relance.ledger import validators
 from relance.ledger.models import ContactRole
@@ -72,7 +73,7 @@ def _email(text):
 
 
 def _terms_days(text):
-    value = parsing.parse_int(text)
+    value = textfiles.parse_int(text)
     if not 0 <= value <= 365:
         raise ValueError(_("payment terms must be 0 to 365 days: %(text)s") % {"text": text})
     return value
@@ -111,7 +112,7 @@ def _kind(text):
 
 
 def _positive_amount(text):
-    value = parsing.parse_amount(text)
+    value = textfiles.parse_amount(text)
     if value == 0:
         raise ValueError(_("amount must be greater than zero: %(text)s") % {"text": text})
     return value
@@ -200,7 +201,7 @@ SCHEMAS = {
         Text("address_line2", gettext_lazy("Address (continued)"), 200),
         Text("postal_code", gettext_lazy("Postal code"), 20),
         Text("city", gettext_lazy("City"), 100),
-        Field("credit_limit", gettext_lazy("Credit limit"), parsing.parse_amount, default=None,
+        Field("credit_limit", gettext_lazy("Credit limit"), textfiles.parse_amount, default=None,
               fast=AMOUNT),
     )),
     "contacts": Schema("contacts", gettext_lazy("Contacts"), "name", (
@@ -210,24 +211,24 @@ SCHEMAS = {
         Text("phone", gettext_lazy("Phone"), 40),
         Field("role", gettext_lazy("Role"), _role, default=ContactRole.OTHER,
               fast=words(ROLE_WORDS)),
-        Field("preferred", gettext_lazy("Preferred for reminders"), parsing.parse_flag,
+        Field("preferred", gettext_lazy("Preferred for reminders"), textfiles.parse_flag,
               default=False, fast=FLAG),
     )),
     "invoices": Schema("invoices", gettext_lazy("Invoices"), "number", (
         Text("number", gettext_lazy("Invoice number"), 50, required=True),
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),
-        Field("issue_date", gettext_lazy("Issue date"), parsing.parse_date, required=True,
+        Field("issue_date", gettext_lazy("Issue date"), textfiles.parse_date, required=True,
               fast=DATE),
-        Field("due_date", gettext_lazy("Due date"), parsing.parse_date, required=True,
+        Field("due_date", gettext_lazy("Due date"), textfiles.parse_date, required=True,
               fast=DATE),
         Field("currency", gettext_lazy("Currency"), _currency, default="EUR",
               fast=fastpath.CURRENCY),
-        Field("amount_excl_tax", gettext_lazy("Amount excl. tax"), parsing.parse_amount,
+        Field("amount_excl_tax", gettext_lazy("Amount excl. tax"), textfiles.parse_amount,
               default=None, fast=AMOUNT),
-        Field("vat", gettext_lazy("VAT"), parsing.parse_amount, default=None, fast=AMOUNT),
-        Field("amount_total", gettext_lazy("Amount incl. tax"), parsing.parse_amount,
+        Field("vat", gettext_lazy("VAT"), textfiles.parse_amount, default=None, fast=AMOUNT),
+        Field("amount_total", gettext_lazy("Amount incl. tax"), textfiles.parse_amount,
               required=True, fast=AMOUNT),
-        Field("disputed", gettext_lazy("Disputed"), parsing.parse_flag, default=False,
+        Field("disputed", gettext_lazy("Disputed"), textfiles.parse_flag, default=False,
               fast=FLAG),
         Field("kind", gettext_lazy("Kind (invoice / credit note)"), _kind,
               default="invoice", fast=words(KIND_WORDS)),
@@ -237,7 +238,7 @@ SCHEMAS = {
         Text("payment_ref", gettext_lazy("Payment reference"), 60, required=True),
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),
         Text("invoice_number", gettext_lazy("Invoice number"), 50),
-        Field("date", gettext_lazy("Date"), parsing.parse_date, required=True, fast=DATE),
+        Field("date", gettext_lazy("Date"), textfiles.parse_date, required=True, fast=DATE),
         Field("amount", gettext_lazy("Amount"), _positive_amount, required=True,
               fast=POSITIVE_AMOUNT),
         Field("currency", gettext_lazy("Currency"), _currency, default="EUR",

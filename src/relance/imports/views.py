@@ -23,10 +23,11 @@ from relance.imports import mapping as mappings
 from relance.imports.forms import MappingForm, UploadForm
 from relance.imports.ledger import Report, import_sources
 from relance.imports.models import ImportRun, ImportSource
-from relance.imports.readers import FileRejected, Problem, open_source, preview
+from relance.imports.readers import FileRejected, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
 from relance.legal import import_checks
+from relance.textfiles import Problem
 
 logger = logging.getLogger(__name__)
 

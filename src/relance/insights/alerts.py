@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, FloatField, Func, Q
 from django.utils import timezone
 
-from relance.insights import behaviour, open_totals, snapshots
+from relance.insights import behaviour, snapshots
 from relance.insights.models import Alert, AlertKind, Refresh
 from relance.insights.scope import Scope
-from relance.ledger import queries
+from relance.ledger import open_totals, queries
 from relance.ledger.models import Customer, Event, Invoice, InvoiceKind, InvoiceStatus
 
 # Closed months recomputed every day: payments are often entered a few days late.

@@ -11,9 +11,10 @@ from django.db.models import (Case, CharField, Count, DecimalField, Min, OuterRe
 
 from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from relance.insights import metrics, snapshots
-from relance.insights.models import Alert, OpenByCustomer, OpenByDueDate
+from relance.insights.models import Alert
 from relance.ledger import aging, queries
-from relance.ledger.models import Customer, Invoice, InvoiceKind, Payment
+from relance.ledger.models import (Customer, Invoice, InvoiceKind, OpenByCustomer, OpenByDueDate,
+                                   Payment)
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from relance.insights import open_totals
+from relance.ledger import open_totals
 from relance.ledger.models import Allocation, Invoice, Payment
 
 PAID_TOLERANCE = Decimal("0.01")

@@ -10,9 +10,8 @@ from functools import wraps
 from django.core.management.base import CommandError
 from django.shortcuts import get_object_or_404, render
 
-from relance.dunning.models import Action
+from relance.dunning.access import visible_actions
 from relance.ledger.companies import default_company
-from relance.team import access
 from relance.team.models import Role
 
 
@@ -42,11 +41,6 @@ def current_company():
         return default_company()
     except CommandError:
         return None
-
-
-def visible_actions(user, company):
-    """The actions `user` may see and decide on."""
-    return access.scoped(Action.objects.filter(company=company), user)
 
 
 def action_for(user, company, pk):

@@ -4,7 +4,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from relance.dunning.scheduler import Loop, handle_one
+from relance.scheduler import Loop, handle_one
 
 
 class Command(BaseCommand):

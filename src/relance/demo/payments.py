@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from relance.ledger.demo.invoices import next_weekday
+from relance.demo.invoices import next_weekday
 from relance.ledger.models import Allocation, Payment
 
 METHODS = ["transfer"] * 15 + ["direct_debit"] * 2 + ["cheque"] * 2 + ["card"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from relance.cases.models import Dispute
 from relance.ledger import balances
-from relance.ledger.demo import invoices, parties, payments, story
+from relance.demo import invoices, parties, payments, story
 from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
 from relance.team.models import Role, User
 

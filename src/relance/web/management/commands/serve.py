@@ -9,12 +9,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
 from relance import env
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+APPLICATION = "relance.wsgi:application"   # named, not imported: the entry point sits above
 
 
 class WebApplication(BaseApplication):
@@ -29,8 +31,7 @@ class WebApplication(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from relance.wsgi import application
-        return application
+        return util.import_app(APPLICATION)
 
 
 def gunicorn_options(port):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from relance.ledger import validators
-from relance.ledger.demo import identities, names
+from relance.demo import identities, names
 from relance.ledger.models import Company, Contact, ContactRole, Customer
 from relance.team.models import Role, User
 

@@ -1,10 +1,14 @@
-"""Reading values as French exports really write them.
+"""Reading text files and values as French exports really write them: shared by the
+ledger import and the postal tracking import of letters.
 
 Pure functions: each takes the text of one cell and returns a Python value, or raises
-ValueError with a message meant for the user ("not a date: 31/02/2026").
+ValueError with a message meant for the user ("not a date: 31/02/2026"); the encoding
+and separator of a file are guessed from its first bytes and header line. A file's
+`Problem`s say where a reason applies.
 """
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -130,3 +134,22 @@ def detect_delimiter(header_line):
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
+
+
+@dataclass
+class Problem:
+    """One reason a file cannot be imported, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        """`FILE, line N, column C: reason`, in the active language like the reason."""
+        where = self.file
+        if self.line:
+            where = _("%(file)s, line %(line)s") % {"file": where, "line": self.line}
+        if self.column:
+            where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
+        return _("%(where)s: %(reason)s") % {"where": where, "reason": self.message}

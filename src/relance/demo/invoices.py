@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from relance.ledger.demo.parties import HABITS
+from relance.demo.parties import HABITS
 from relance.ledger.models import Invoice, InvoiceKind
 
 HISTORY_DAYS = 548  # eighteen months

@@ -2,7 +2,10 @@
 company that has no run for today yet, then refresh its dashboard alerts and month-end
 figures so that the first view of the day does not pay for them. Several schedulers (or
 a cron job running `relance run` as well) are harmless: the run locks the company and
-re-checks, and a refresh already done today is not done again."""
+re-checks, and a refresh already done today is not done again.
+
+It composes two features, the daily run and the insights, so it sits above both;
+its command stays `relance scheduler` (dunning/management/commands/scheduler.py)."""
 import logging
 import signal
 import time

@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from relance import env
-from relance.dunning import demo as dunning_demo
-from relance.ledger import demo
-from relance.ledger.management.commands import serve
+from relance.demo import dunning as dunning_demo
+from relance.demo import ledger as demo
 from relance.ledger.models import Company
 from relance.team.models import Role, User
+from relance.web.management.commands import serve
 
 DEMO_PASSWORD = "relance-demo"  # a local demo: the password is printed on screen anyway
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 
 from relance.cases.models import Dispute
-from relance.ledger import demo, validators
+from relance.demo import ledger as demo
+from relance.ledger import validators
 from relance.ledger.models import (
     Allocation, Company, Contact, Customer, Event, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from relance.team.models import Role, User

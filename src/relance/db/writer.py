@@ -1,11 +1,11 @@
-"""Set-based writes for imports: many rows per statement, no model instance per row.
+"""Set-based writes for imports and the daily run: many rows per statement, no model
+instance per row.
 
 A million invoices through the ORM one object at a time takes minutes; prepared
 statements with executemany take seconds on SQLite and PostgreSQL alike. Columns the
-import does not set get the model field's default, so the rows are the same as the ORM
+job does not set get the model field's default, so the rows are the same as the ORM
 would write.
 """
-import hashlib
 import logging
 import time
 from contextlib import contextmanager
@@ -13,16 +13,9 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
-logger = logging.getLogger("relance.imports")
+logger = logging.getLogger("relance.db")
 BATCH = 5_000
 BULK_FROM = 50_000
-
-
-def text_hash(joined):
-    """A stable 64-bit fingerprint of a row's cells joined by "\x1f"
-    (fastpath.SEPARATOR), to tell unchanged rows."""
-    digest = hashlib.blake2b(joined.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class TableWriter:
@@ -31,7 +24,7 @@ class TableWriter:
 
     def __init__(self, model, fields, constants=None, sink=None):
         meta = model._meta
-        self.sink = sink   # where executemany goes (batch.background_writes), if not here
+        self.sink = sink   # where executemany goes (db.batch.background_writes), if not here
         by_name = {f.name: f for f in meta.concrete_fields}
         self.table = connection.ops.quote_name(meta.db_table)
         self.fields = list(fields)
@@ -201,10 +194,9 @@ def _default(field):
     return field.get_db_prep_save(value, connection) if value is not None else None
 
 
-
 @contextmanager
 def timed(label):
-    """Log how long a phase of an import took, and the CPU time this process spent in
+    """Log how long a phase of a large job took, and the CPU time this process spent in
     it (LOG_LEVEL=INFO shows it): on a busy machine the second says more."""
     start, cpu = time.perf_counter(), time.process_time()
     yield

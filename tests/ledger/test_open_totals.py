@@ -1,4 +1,4 @@
-"""The company's open amounts summed by due date and by customer (insights/open_totals):
+"""The company's open amounts summed by due date and by customer (ledger/open_totals):
 the dashboard's aging balance and top overdue customers read from them must show
 exactly what summing the open invoices shows, on any day, and the sums must follow
 every change of the ledger in the same transaction.
@@ -28,14 +28,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from relance.insights import dashboard, metrics, open_totals
-from relance.insights.models import OpenByCustomer, OpenByDueDate
+from relance.insights import dashboard, metrics
 from relance.insights.scope import Scope
-from relance.ledger import balances, queries
+from relance.ledger import balances, open_totals, queries
 from relance.ledger.models import (Allocation, Company, Customer, InvoiceKind, InvoiceStatus,
-                                   Payment)
+                                   OpenByCustomer, OpenByDueDate, Payment)
 from relance.portal.rules import stripe_signature
 from tests.dunning.world import creditor, customer, invoice
 from tests.portal import world as portal_world
@@ -44,6 +44,15 @@ from tests.portal.test_card_payments import SECRET, completed, deliver, stripe, 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 15)
 CORPUS = Path(__file__).resolve().parents[1] / "imports" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def no_figures_kept_from_another_test():
+    """The dashboard's figures are cached by ledger stamp, and rolled-back tests reuse
+    primary keys: each test starts with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def due(days):

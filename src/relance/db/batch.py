@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
-from relance.imports.writer import TableWriter
+from relance.db.writer import TableWriter
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from relance.batch import background_writes, from_json
+from relance.db.batch import background_writes, from_json
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 
-from relance.batch import analyze
-from relance.insights.models import OpenByCustomer, OpenByDueDate
+from relance.db.batch import analyze
 from relance.ledger import queries
-from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
+from relance.ledger.models import (Invoice, InvoiceKind, InvoiceStatus, OpenByCustomer,
+                                   OpenByDueDate)
 
 # Past this many touched invoices, summing the whole company again is cheaper.
 KEYED_AT_MOST = 20_000

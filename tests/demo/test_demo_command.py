@@ -2,7 +2,7 @@
 import pytest
 from django.core.management import call_command
 
-from relance.ledger.management.commands.demo import DEMO_PASSWORD
+from relance.demo.management.commands.demo import DEMO_PASSWORD
 from relance.ledger.models import Company, Event, Invoice, Payment
 from relance.team.models import User
 
