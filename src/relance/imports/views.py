@@ -26,7 +26,7 @@ from relance.imports.models import ImportRun, ImportSource
 from relance.imports.readers import FileRejected, Problem, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
-from relance.legal import import_checks
+from relance.imports import legal_checks
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _terms_warning(company, run):
     """Invoices due after the legal maximum are imported all the same, and counted."""
     if not run.committed or run.entity != "invoices":
         return ""
-    return import_checks.terms_warning(import_checks.terms_beyond_maximum(company))
+    return legal_checks.terms_warning(legal_checks.terms_beyond_maximum(company))
 
 
 def _run_pipeline(request, company, pending, mapping):

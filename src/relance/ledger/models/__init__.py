@@ -1,4 +1,4 @@
-from relance.ledger.models.company import Company, PenaltyPolicy
+from relance.ledger.models.company import Company
 from relance.ledger.models.customer import Contact, ContactRole, Customer
 from relance.ledger.models.invoice import Invoice, InvoiceKind, InvoiceStatus
 from relance.ledger.models.payment import Allocation, Payment
@@ -6,5 +6,5 @@ from relance.ledger.models.timeline import Event
 
 __all__ = [
     "Allocation", "Company", "Contact", "ContactRole", "Customer", "Event", "Invoice",
-    "InvoiceKind", "InvoiceStatus", "Payment", "PenaltyPolicy",
+    "InvoiceKind", "InvoiceStatus", "Payment",
 ]

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from relance.ledger.companies import default_company, get_company
-from relance.legal import limitation as limitations
+from relance.recovery import limitation as limitations
 from relance.legal import rates as rate_tables
 from relance.legal import terms as payment_terms
 from relance.legal.models import RateTable
@@ -236,7 +236,7 @@ class Command(BaseCommand):
 
     def dossier(self, customer_ref, as_of, out, purpose, language, company, **options):
         from relance.ledger.models import Customer
-        from relance.legal.dossier import dossier_filename, write_dossier
+        from relance.recovery.dossier import dossier_filename, write_dossier
 
         company = get_company(company) if company else default_company()
         customer = (Customer.objects.select_related("company")
