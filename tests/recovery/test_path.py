@@ -1,4 +1,4 @@
-"""The procedure recommended at the end of amicable collection (legal/path.py), pure.
+"""The procedure recommended at the end of amicable collection (recovery/path.py), pure.
 
 A claim of one invoice, due on 1 March 2026, is looked at on 1 June 2026. The amount
 that decides is open principal + penalties + indemnity, in euros."""
