@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from relance.ledger.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
 from relance.imports import legal_checks
+from relance.ledger.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
 from relance.recovery.limitation import years_after
 from tests.dunning.world import creditor, customer, invoice, team
 

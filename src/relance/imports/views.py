@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.imports import legal_checks
 from relance.imports import mapping as mappings
 from relance.imports.forms import MappingForm, UploadForm
 from relance.imports.ledger import Report, import_sources
@@ -26,7 +27,6 @@ from relance.imports.models import ImportRun, ImportSource
 from relance.imports.readers import FileRejected, Problem, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
-from relance.imports import legal_checks
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from relance.imports import legal_checks
 from relance.imports import schema as schemas
 from relance.imports.ledger import import_sources
 from relance.imports.readers import CsvSource, FileRejected
 from relance.ledger.companies import default_company, get_company
-from relance.imports import legal_checks
 
 PROGRESS_FROM_LINES = 20_000
 

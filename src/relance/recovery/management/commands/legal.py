@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 
 from relance.ledger.companies import default_company, get_company
-from relance.recovery import limitation as limitations
 from relance.legal import rates as rate_tables
 from relance.legal import terms as payment_terms
 from relance.legal.models import RateTable
@@ -36,6 +35,7 @@ from relance.legal.penalties import (
     penalty,
     percent,
 )
+from relance.recovery import limitation as limitations
 
 
 def iso_date(text):
