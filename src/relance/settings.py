@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "relance.delivery",
     "relance.legal",
     "relance.imports",
+    "relance.recovery",
     "relance.web",
     "relance.insights",
     "relance.portal",

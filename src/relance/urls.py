@@ -20,7 +20,7 @@ urlpatterns = [
     path("dunning/", include("relance.dunning.urls")),
     path("delivery/", include("relance.delivery.urls")),
     path("outbox/", include("relance.delivery.urls_outbox")),
-    path("legal/", include("relance.legal.urls")),
+    path("legal/", include("relance.recovery.urls")),
     path("p/", include("relance.portal.urls")),
     path("worklist/", include("relance.insights.urls")),
     path("", include("relance.web.urls")),

@@ -1,10 +1,9 @@
-"""The law's checks, pure: invoices due after the legal maximum of payment terms, the
-mentions terms of sale must carry, and the five-year limitation of a claim.
+"""The law's checks, pure: invoices due after the legal maximum of payment terms and the
+mentions terms of sale must carry.
 
 The world: an invoice issued on 15 January 2025, whose legal maximum is 31 March (45
 days end of month, read the second way, beats 60 days); a haulier's invoice, 30 days
-at most; terms of sale written in French and in English; an invoice due on 15 March
-2021 that the customer paid in part on 10 June 2022.
+at most; terms of sale written in French and in English.
 """
 import datetime as dt
 
@@ -15,7 +14,6 @@ from relance.legal.checks import (
     invoice_term_problem,
     missing_mentions,
 )
-from relance.legal.limitation import limitation_date, years_after
 from relance.legal.terms import due_date
 
 D = dt.date
@@ -123,24 +121,3 @@ def test_the_indemnity_needs_both_its_words_and_forty():
     assert keys(ENGLISH.replace("fixed indemnity", "sum").replace("recovery", "collection")
                 ) == ["indemnity"]
     assert keys("Pénalités de retard. Escompte : néant. Recovery costs: 40 EUR.") == []
-
-
-# Limitation --------------------------------------------------------------------------
-
-def test_a_claim_is_limited_five_years_after_the_due_date():
-    assert limitation_date(D(2021, 3, 15)) == D(2026, 3, 15)
-    assert limitation_date(D(2021, 3, 15), None) == D(2026, 3, 15)
-
-
-def test_a_partial_payment_starts_five_new_years():
-    assert limitation_date(D(2021, 3, 15), D(2022, 6, 10)) == D(2027, 6, 10)
-
-
-def test_an_interruption_before_the_due_date_changes_nothing():
-    assert limitation_date(D(2021, 3, 15), D(2021, 3, 1)) == D(2026, 3, 15)
-
-
-def test_twenty_ninth_february_ends_on_the_last_day_of_february():
-    assert limitation_date(D(2024, 2, 29)) == D(2029, 2, 28)
-    assert limitation_date(D(2023, 3, 1), D(2024, 2, 29)) == D(2029, 2, 28)
-    assert years_after(D(2029, 2, 28), -5) == D(2024, 2, 28)

@@ -21,8 +21,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from relance.delivery.documents.statement import statement_attachment
 from relance.delivery.models import Postage
-from relance.legal.statement_files import statement_attachment
 from relance.portal.emails import text_links
 
 

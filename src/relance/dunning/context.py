@@ -17,11 +17,11 @@ from stdnum.iso7064 import mod_97_10
 from relance.dunning import loading, recipients
 from relance.dunning.models import Trigger
 from relance.dunning.snapshots import concerned_ids, other_ids
+from relance.ledger.claims import customer_statement
 from relance.ledger.models import Invoice
 from relance.ledger.models.invoice import InvoiceKind
 from relance.legal import penalties as legal
 from relance.legal import rates as rate_tables
-from relance.legal.claims import customer_statement
 from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
 from relance.portal import links as portal_links
@@ -153,7 +153,7 @@ def penalties(invoices, currency, policy, customer, rates, today):
 
 def claim(customer, currency, rates, today):
     """The totals in `currency` of the customer's statement of claim on `today`
-    (`legal.claims`): every open invoice, not only the reminder's; two queries."""
+    (`ledger.claims`): every open invoice, not only the reminder's; two queries."""
     totals = customer_statement(customer, today, rates=rates).totals_in(currency)
     return totals.as_dict()
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.imports import legal_checks
 from relance.imports import mapping as mappings
 from relance.imports.forms import MappingForm, UploadForm
 from relance.imports.ledger import Report, import_sources
@@ -26,7 +27,6 @@ from relance.imports.models import ImportRun, ImportSource
 from relance.imports.readers import FileRejected, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
-from relance.legal import import_checks
 from relance.textfiles import Problem
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def _terms_warning(company, run):
     """Invoices due after the legal maximum are imported all the same, and counted."""
     if not run.committed or run.entity != "invoices":
         return ""
-    return import_checks.terms_warning(import_checks.terms_beyond_maximum(company))
+    return legal_checks.terms_warning(legal_checks.terms_beyond_maximum(company))
 
 
 def _run_pipeline(request, company, pending, mapping):

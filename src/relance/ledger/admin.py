@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,11 +14,34 @@ from relance.ledger.models import (
     Invoice,
     Payment,
 )
+from relance.legal import rates
 from relance.legal.checks import missing_mentions
+from relance.legal.companies import company_rate_problem
+
+
+class CompanyForm(forms.ModelForm):
+    """The penalty policy and the rate must agree, and a contractual rate must reach
+    three times the legal interest rate of the half-year of the day the form is sent
+    (legal.companies.company_rate_problem)."""
+
+    class Meta:
+        model = Company
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "penalty_policy" in cleaned and "contractual_rate" in cleaned:
+            proposed = Company(penalty_policy=cleaned["penalty_policy"],
+                               contractual_rate=cleaned["contractual_rate"])
+            problem = company_rate_problem(proposed, timezone.localdate(), rates.load())
+            if problem:
+                self.add_error("contractual_rate", problem)
+        return cleaned
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyForm
     list_display = ("name", "siren", "vat_number", "iban")
     readonly_fields = ("mentions_missing",)
 

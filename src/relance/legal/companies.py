@@ -1,9 +1,16 @@
-"""A creditor company's late-penalty policy, as the computation and the forms read it."""
+"""A creditor company's late-penalty policy, as the computation and the forms read it.
+The ledger's `Company` takes its policy choices from here."""
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from relance.ledger.models.company import PenaltyPolicy
 from relance.legal.halfyears import HalfYear
 from relance.legal.penalties import STATUTORY, contractual, contractual_rate_problem
+
+
+class PenaltyPolicy(models.TextChoices):
+    STATUTORY = "statutory", gettext_lazy("Statutory rate (ECB rate + 10 points)")
+    CONTRACTUAL = "contractual", gettext_lazy("Contractual rate")
 
 
 def policy_of(company):

@@ -1,15 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger import validators
 from relance.ledger.models.fields import Address, LegalIdentity
-
-
-class PenaltyPolicy(models.TextChoices):
-    STATUTORY = "statutory", _("Statutory rate (ECB rate + 10 points)")
-    CONTRACTUAL = "contractual", _("Contractual rate")
+from relance.legal.companies import PenaltyPolicy
 
 
 class Company(Address, LegalIdentity):
@@ -47,12 +41,3 @@ class Company(Address, LegalIdentity):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        # legal reads ledger models, so it is imported here, not at the top.
-        from relance.legal import rates
-        from relance.legal.companies import company_rate_problem
-
-        problem = company_rate_problem(self, timezone.localdate(), rates.load())
-        if problem:
-            raise ValidationError({"contractual_rate": problem})

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models.fields import Address, LegalIdentity, amount_field
+from relance.legal.checks import customer_terms_problem
 
 
 class Customer(Address, LegalIdentity):
@@ -70,9 +71,6 @@ class Customer(Address, LegalIdentity):
         return f"net:{self.payment_terms_days}" if self.payment_terms_days is not None else ""
 
     def clean(self):
-        # legal reads ledger models, so it is imported here, not at the top.
-        from relance.legal.checks import customer_terms_problem
-
         problem = customer_terms_problem(self.terms, road_transport=self.road_transport)
         if problem:
             field = "payment_terms" if self.payment_terms else "payment_terms_days"

@@ -15,7 +15,7 @@ from relance.dunning import assignment, preview
 from relance.dunning.models import ActionStatus, Channel
 from relance.ledger import aging, queries, timeline
 from relance.ledger.models import Customer, InvoiceKind
-from relance.legal.handover_section import may_view_legal
+from relance.recovery.views_handover import may_view_legal
 from relance.team import access
 from relance.team.models import Note
 from relance.web import exports
@@ -142,7 +142,7 @@ def customer_planned(request, pk):
 def _tab_links(user, customer):
     """The tabs this user may open: everyone who sees the customer sees its portal
     (its buttons are for managers and its collector); the legal tab is for managers
-    and its collector (`legal.handover_section.may_view_legal`)."""
+    and its collector (`recovery.views_handover.may_view_legal`)."""
     tabs = [("invoices", _("Invoices")), ("contacts", _("Contacts")),
             ("timeline", _("Timeline")), ("notes", _("Notes")), ("portal", _("Portal"))]
     if may_view_legal(user, customer):

@@ -8,8 +8,8 @@ from relance.cases.models import Dispute, DisputeStatus
 from relance.dunning import actions as dunning_actions
 from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
-from relance.legal import limitation
 from relance.legal.checks import invoice_term_problem
+from relance.recovery import limitation
 from relance.team import access
 from relance.web import exports
 from relance.web.forms import InvoiceFilterForm

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from relance.imports import legal_checks
 from relance.imports import schema as schemas
 from relance.imports.ledger import import_sources
 from relance.imports.readers import CsvSource, FileRejected
 from relance.ledger.companies import default_company, get_company
-from relance.legal import import_checks
 
 PROGRESS_FROM_LINES = 20_000
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             console.print(_counts_table(report))
         if report.committed and "invoices" in sources:
             # A warning on standard error: the JSON on standard output keeps its shape.
-            warning = import_checks.terms_warning(import_checks.terms_beyond_maximum(company))
+            warning = legal_checks.terms_warning(legal_checks.terms_beyond_maximum(company))
             if warning:
                 self.stderr.write(warning)
         if not report.ok:

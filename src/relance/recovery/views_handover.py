@@ -2,7 +2,7 @@
 hand-overs to a collection agency: the hand-overs with their reports, and the forms
 when the user is a manager. A posted form with errors replaces its empty one."""
 from relance.cases.models import Handover
-from relance.legal.forms import EndHandoverForm, HandoverForm, ReportForm
+from relance.recovery.forms import EndHandoverForm, HandoverForm, ReportForm
 from relance.team.models import Role
 
 

@@ -10,12 +10,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from relance.delivery.documents.statement import (
+    policy_text,
+    statement_csv_text,
+    statement_pdf_content,
+)
 from relance.delivery.evidence import customer_for
-from relance.legal.claims import customer_statement
-from relance.legal.forms import StatementForm
-from relance.legal.handover_section import may_view_legal
+from relance.ledger.claims import customer_statement
 from relance.legal.statement import INDEMNITY_CURRENCY
-from relance.legal.statement_files import policy_text, statement_csv_text, statement_pdf_content
+from relance.recovery.forms import StatementForm
+from relance.recovery.views_handover import may_view_legal
 from relance.web.downloads import attachment
 
 

@@ -21,11 +21,11 @@ from relance.cases import handovers
 from relance.cases.models import Handover
 from relance.cases.services import CaseRefused
 from relance.ledger.models import Customer
-from relance.legal.claim_file import legal_path
-from relance.legal.dossier import dossier_filename, write_dossier
-from relance.legal.forms import DossierForm, EndHandoverForm, HandoverForm, ReportForm
-from relance.legal.handover_section import handover_context, may_view_legal
 from relance.legal.statement import restricted
+from relance.recovery.claim_file import legal_path
+from relance.recovery.dossier import dossier_filename, write_dossier
+from relance.recovery.forms import DossierForm, EndHandoverForm, HandoverForm, ReportForm
+from relance.recovery.views_handover import handover_context, may_view_legal
 from relance.team.models import Role
 
 

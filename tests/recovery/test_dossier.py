@@ -33,7 +33,7 @@ from relance.delivery.sending import Config, Courier
 from relance.dunning import actions
 from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
-from relance.legal.dossier import AGENCY, steady_eml, write_dossier
+from relance.recovery.dossier import AGENCY, steady_eml, write_dossier
 from tests.dunning.world import D, creditor, customer, invoice, team
 from tests.support.pdf import pdf_text
 

@@ -23,7 +23,7 @@ from relance.delivery.sending import Config, Courier
 from relance.dunning.models import ActionInvoice
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from relance.legal.limitation import of_invoice
+from relance.recovery.limitation import of_invoice
 from tests.dunning.world import D, creditor, customer, invoice, team
 
 pytestmark = pytest.mark.django_db

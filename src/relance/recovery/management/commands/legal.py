@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 
 from relance.ledger.companies import default_company, get_company
-from relance.legal import limitation as limitations
 from relance.legal import rates as rate_tables
 from relance.legal import terms as payment_terms
 from relance.legal.models import RateTable
@@ -36,6 +35,7 @@ from relance.legal.penalties import (
     penalty,
     percent,
 )
+from relance.recovery import limitation as limitations
 
 
 def iso_date(text):
@@ -236,7 +236,7 @@ class Command(BaseCommand):
 
     def dossier(self, customer_ref, as_of, out, purpose, language, company, **options):
         from relance.ledger.models import Customer
-        from relance.legal.dossier import dossier_filename, write_dossier
+        from relance.recovery.dossier import dossier_filename, write_dossier
 
         company = get_company(company) if company else default_company()
         customer = (Customer.objects.select_related("company")

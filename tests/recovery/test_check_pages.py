@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from relance.imports import legal_checks
 from relance.ledger.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
-from relance.legal import import_checks
-from relance.legal.limitation import years_after
+from relance.recovery.limitation import years_after
 from tests.dunning.world import creditor, customer, invoice, team
 
 D = dt.date
@@ -208,10 +208,10 @@ INVOICES_CSV = (
 
 
 def test_the_ledger_count_flags_each_invoice_due_after_its_maximum(world):
-    assert import_checks.terms_beyond_maximum(world["company"]) == 2   # too long, haulage
+    assert legal_checks.terms_beyond_maximum(world["company"]) == 2   # too long, haulage
     world["too_long"].status = InvoiceStatus.CANCELLED
     world["too_long"].save()
-    assert import_checks.terms_beyond_maximum(world["company"]) == 1
+    assert legal_checks.terms_beyond_maximum(world["company"]) == 1
 
 
 def test_the_web_import_counts_invoices_beyond_the_maximum_without_rejecting_them(world):

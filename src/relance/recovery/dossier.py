@@ -35,12 +35,16 @@ from django.utils.translation import override
 
 from relance.cases.models import Handover, HandoverStatus
 from relance.delivery.documents.rendering import Formats, creditor_of, render_pdf
+from relance.delivery.documents.statement import (
+    policy_text,
+    statement_csv_text,
+    statement_pdf_content,
+)
 from relance.delivery.evidence import eml
 from relance.dunning.models import Channel
-from relance.legal import cerfa
-from relance.legal.claim_file import agreements, is_formal_notice, legal_path, sent_messages
 from relance.legal.statement import restricted
-from relance.legal.statement_files import policy_text, statement_csv_text, statement_pdf_content
+from relance.recovery import cerfa
+from relance.recovery.claim_file import agreements, is_formal_notice, legal_path, sent_messages
 
 COURT, AGENCY = "court", "agency"
 PURPOSES = (COURT, AGENCY)

@@ -1,21 +1,17 @@
 """`relance legal ...` as DESIGN.md's contracts say, on the rates the migrations ship,
-and the rate tables as data: listed, set, checked by the company's form.
+and the rate tables as data: listed and set.
 
 The world: a credit manager checks an invoice of 1000.00 due on 15 June 2025 and paid
 on 15 July 2025, then updates the tables when a new ECB rate is published.
 """
-import datetime as dt
 import io
 import json
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from relance.ledger.models import Company
-from relance.legal import rates
 from relance.legal.models import RateTable
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +25,6 @@ def legal(*args):
 
 def penalty(*args):
     return json.loads(legal("penalty", *args)[0])
-
-
-# The shipped rates ---------------------------------------------------------------------------
-
-def test_the_migrations_ship_domain_md_rates():
-    shipped = rates.load()
-    assert shipped[("ecb", 2015, 1)] == Decimal("0.05")
-    assert shipped[("ecb", 2016, 2)] == Decimal("0.00")
-    assert shipped[("ecb", 2023, 2)] == Decimal("4.00")
-    assert shipped[("ecb", 2026, 1)] == Decimal("2.15")
-    assert shipped[("legal", 2025, 2)] == Decimal("2.76")
-    assert len([k for k in shipped if k[0] == "ecb"]) == 23   # 2015-H1 to 2026-H1
-    assert len([k for k in shipped if k[0] == "legal"]) == 5  # 2024-H1 to 2026-H1
-
-
-def test_installing_the_shipped_rates_again_keeps_a_corrected_one():
-    RateTable.objects.filter(kind="ecb", year=2025, half=1).update(rate=Decimal("3.40"))
-    RateTable.objects.filter(kind="ecb", year=2015, half=1).delete()
-
-    assert rates.install_shipped() == 1
-    assert rates.load()[("ecb", 2025, 1)] == Decimal("3.40")
 
 
 # relance legal penalty -----------------------------------------------------------------------
@@ -187,26 +162,3 @@ def test_bad_rates_are_refused_naming_the_argument(args, named):
     with pytest.raises(CommandError, match=named):
         legal("rates", "set", *args)
     assert not RateTable.objects.filter(year=2026, half=2).exists()
-
-
-# The company's policy --------------------------------------------------------------------------
-
-def company(**fields):
-    return Company(name="Ateliers Test SAS", siren="732829320", **fields)
-
-
-def test_a_company_may_agree_a_contractual_rate_at_three_times_the_legal_rate(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2025, 3, 1))
-    company(penalty_policy="contractual", contractual_rate=Decimal("11.13")).full_clean()
-    company().full_clean()
-
-
-@pytest.mark.parametrize("fields, reason", [
-    ({"penalty_policy": "contractual", "contractual_rate": Decimal("11.12")}, "2025-H1"),
-    ({"penalty_policy": "contractual"}, "needs a contractual rate"),
-    ({"contractual_rate": Decimal("15")}, "statutory policy takes no contractual rate"),
-])
-def test_a_company_form_refuses_a_policy_that_cannot_be(monkeypatch, fields, reason):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2025, 3, 1))
-    with pytest.raises(ValidationError, match=reason):
-        company(**fields).full_clean()

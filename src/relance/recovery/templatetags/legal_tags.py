@@ -3,7 +3,7 @@ data so that the customer page only includes it (legal/_customer_legal.html)."""
 from django import template
 from django.utils import timezone
 
-from relance.legal.handover_section import handover_context
+from relance.recovery.views_handover import handover_context
 
 register = template.Library()
 

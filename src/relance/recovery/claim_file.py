@@ -9,10 +9,10 @@ from relance.cases.handovers import handed_over_invoice_ids
 from relance.cases.models import Dispute, DisputeStatus, PaymentPlan, Promise
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Channel, Tone
+from relance.ledger.claims import customer_statement
 from relance.ledger.models import Invoice
-from relance.legal import limitation
-from relance.legal.claims import customer_statement
-from relance.legal.path import ClaimLine, Debtor, recommend
+from relance.recovery import limitation
+from relance.recovery.path import ClaimLine, Debtor, recommend
 
 FORMAL_TONES = (Tone.FORMAL_NOTICE, Tone.LEGAL)
 LETTERS = (Channel.LETTER, Channel.REGISTERED_LETTER)

@@ -1,11 +1,11 @@
-"""The procedure recommended at the end of amicable collection (legal/path.py), pure.
+"""The procedure recommended at the end of amicable collection (recovery/path.py), pure.
 
 A claim of one invoice, due on 1 March 2026, is looked at on 1 June 2026. The amount
 that decides is open principal + penalties + indemnity, in euros."""
 import datetime as dt
 from decimal import Decimal
 
-from relance.legal.path import (
+from relance.recovery.path import (
     DECLARE_CLAIM, DISPUTED, NOT_DUE, NOTHING_TO_CLAIM, ORDER_FOR_PAYMENT, SMALL_CLAIMS,
     TIME_BARRED, ClaimLine, Debtor, recommend,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relance.legal import views, views_path
+from relance.recovery import views, views_path
 
 app_name = "legal"
 urlpatterns = [
