@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "relance.web",
     "relance.insights",
     "relance.portal",
+    "relance.workspace",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
