@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "relance.web",
     "relance.insights",
     "relance.portal",
+    "relance.workspace",
     "relance.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -23,5 +23,5 @@ urlpatterns = [
     path("legal/", include("relance.recovery.urls")),
     path("p/", include("relance.portal.urls")),
     path("worklist/", include("relance.insights.urls")),
-    path("", include("relance.web.urls")),
+    path("", include("relance.workspace.urls")),
 ]

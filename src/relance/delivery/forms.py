@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.cases.models import DisputeReason
 from relance.delivery.calls import Outcome
 from relance.ledger.models import Contact
-from relance.web.forms_cases import DateInput, InvoiceChoiceForm, PageForm, PromiseForm
+from relance.web.forms import DateInput, InvoiceChoiceForm, PageForm, PromiseForm
 
 
 NOTE = _("Note")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import HANDOVER_STOPS, HandoverStatus, ReportKind
-from relance.web.forms_cases import DateInput, InvoiceChoiceForm, PageForm
+from relance.web.forms import DateInput, InvoiceChoiceForm, PageForm
 
 
 class StatementForm(forms.Form):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from relance.delivery.calls import Outcome
 from relance.ledger.models import Invoice
 from relance.team.notes import MAX_LENGTH
-from relance.web.forms_cases import DisputeForm, PageForm, open_invoices_of
+from relance.web.forms import PageForm, open_invoices_of
+from relance.workspace.forms_cases import DisputeForm
 
 # A call logged from the customer view records what happened; a promise or a dispute
 # heard on the phone has its own quick action, which records it for what it is.

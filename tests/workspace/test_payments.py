@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 import tinyhtml5
 
 from relance.ledger.models import Allocation, Payment
-from relance.web.views import payments as payments_view
+from relance.workspace.views import payments as payments_view
 from tests.dunning.world import creditor, customer, team
 from tests.web.ledger_builders import days_ago, invoice
 from tests.web.test_exports import read_csv, read_xlsx

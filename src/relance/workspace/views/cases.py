@@ -20,13 +20,13 @@ from relance.dunning import actions as dunning_actions
 from relance.dunning import assignment
 from relance.dunning.actions import ActionRefused
 from relance.ledger.models import Customer, Invoice
-from relance.web.forms_cases import (
-    DisputeForm, HoldForm, ManualReminderForm, PromiseForm, ResolveDisputeForm,
-    ScenarioForm,
-)
 from relance.team import access
-from relance.web.views.customers import render_customer
-from relance.web.views.invoices import render_invoice
+from relance.web.forms import PromiseForm
+from relance.workspace.forms_cases import (
+    DisputeForm, HoldForm, ManualReminderForm, ResolveDisputeForm, ScenarioForm,
+)
+from relance.workspace.views.customers import render_customer
+from relance.workspace.views.invoices import render_invoice
 
 
 def customer_for_action(request, pk, allowed=access.can_act_on):

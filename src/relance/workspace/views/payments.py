@@ -14,8 +14,8 @@ from relance.ledger.models import Allocation, Company, Customer, Payment
 from relance.ledger import companies
 from relance.team import access
 from relance.web import exports
-from relance.web.forms_payments import PaymentFilterForm
-from relance.web.views.invoices import matching_customers
+from relance.workspace.forms_payments import PaymentFilterForm
+from relance.workspace.views.invoices import matching_customers
 
 PAGE_SIZE = 50
 # Sort keys of the form -> ORDER BY; the id breaks ties so pages never overlap.

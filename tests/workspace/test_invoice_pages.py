@@ -12,7 +12,7 @@ from django.urls import reverse
 from relance.ledger import timeline
 from relance.ledger.models import Allocation, Company, Customer, InvoiceKind, InvoiceStatus
 from relance.team.models import User
-from relance.web.views import invoices as invoice_views
+from relance.workspace.views import invoices as invoice_views
 from tests.web.ledger_builders import days_ago, dispute, invoice, paid_invoice
 
 

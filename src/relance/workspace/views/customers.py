@@ -19,10 +19,11 @@ from relance.recovery.views_handover import may_view_legal
 from relance.team import access
 from relance.team.models import Note
 from relance.web import exports
-from relance.web.forms import CustomerFilterForm
-from relance.web.forms_cases import HoldForm, ManualReminderForm, PromiseForm, ScenarioForm
-from relance.web.forms_quick import CallLogForm, CustomerDisputeForm, NoteForm, StatementForm
-from relance.web.views.common import mark_invoices
+from relance.workspace.forms import CustomerFilterForm
+from relance.web.forms import PromiseForm
+from relance.workspace.forms_cases import HoldForm, ManualReminderForm, ScenarioForm
+from relance.workspace.forms_quick import CallLogForm, CustomerDisputeForm, NoteForm, StatementForm
+from relance.workspace.views.common import mark_invoices
 
 PAGE_SIZE = 50
 OPEN_INVOICES_SHOWN = 500

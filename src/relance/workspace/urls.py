@@ -1,15 +1,17 @@
 from django.urls import path
 
-from relance.web import views
-from relance.web.views import cases, payments, quick
-from relance.web.views.customers import customer_planned
+from relance.insights.views import dashboard_page
+from relance.workspace.views import cases, customers, invoices, payments, quick
 
+# The namespace these pages always had: every {% url 'web:...' %} keeps working.
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("customers/", views.customer_list, name="customers"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer"),
-    path("customers/<int:pk>/planned/", customer_planned, name="customer_planned"),
+    # The home page is the dashboard of the user's scope (relance.insights).
+    path("", dashboard_page, name="home"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer"),
+    path("customers/<int:pk>/planned/", customers.customer_planned,
+         name="customer_planned"),
     path("customers/<int:pk>/scenario/", cases.change_scenario, name="customer_scenario"),
     path("customers/<int:pk>/hold/", cases.put_customer_on_hold, name="customer_hold"),
     path("customers/<int:pk>/hold/release/", cases.release_customer_hold,
@@ -26,8 +28,8 @@ urlpatterns = [
     path("notifications/", quick.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", quick.read_notification, name="notification_read"),
     path("notifications/read/", quick.read_all_notifications, name="notifications_read"),
-    path("invoices/", views.invoice_list, name="invoices"),
-    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("invoices/", invoices.invoice_list, name="invoices"),
+    path("invoices/<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/disputes/", cases.open_dispute, name="dispute_open"),
     path("invoices/<int:pk>/disputes/<int:dispute_pk>/resolve/", cases.resolve_dispute,
          name="dispute_resolve"),

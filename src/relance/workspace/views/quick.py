@@ -2,7 +2,7 @@
 logged by hand, a dispute opened from the customer, a statement sent by email, a note;
 and the notifications those notes bring.
 
-Same shape as relance.web.views.cases: parse, call the service, go back to the page;
+Same shape as relance.workspace.views.cases: parse, call the service, go back to the page;
 a form with errors shows the page again with the errors and nothing changed.
 """
 from django.contrib import messages
@@ -15,9 +15,9 @@ from relance.cases import services
 from relance.ledger import timeline
 from relance.team import access, notes
 from relance.team.models import Notification
-from relance.web.forms_quick import CallLogForm, CustomerDisputeForm, NoteForm, StatementForm
-from relance.web.views.cases import _customer_page, customer_for_action, submit
-from relance.web.views.customers import render_customer
+from relance.workspace.forms_quick import CallLogForm, CustomerDisputeForm, NoteForm, StatementForm
+from relance.workspace.views.cases import _customer_page, customer_for_action, submit
+from relance.workspace.views.customers import render_customer
 
 
 @require_POST

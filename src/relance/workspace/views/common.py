@@ -3,13 +3,6 @@ from relance.cases.models import Dispute, DisputeStatus
 from relance.ledger import aging
 
 
-def home(request):
-    """The home page is the dashboard of the user's scope (relance.insights)."""
-    from relance.insights.views import dashboard_page
-
-    return dashboard_page(request)
-
-
 def mark_invoices(invoices, today):
     """Set days late and the disputed flag the tables show, in one query for disputes."""
     disputed = set(Dispute.objects.filter(invoice__in=[i.pk for i in invoices],

@@ -12,11 +12,11 @@ from relance.legal.checks import invoice_term_problem
 from relance.recovery import limitation
 from relance.team import access
 from relance.web import exports
-from relance.web.forms import InvoiceFilterForm
-from relance.web.forms_cases import DisputeForm, HoldForm, ResolveDisputeForm
 from relance.web.keyset import keyset_page
-from relance.web.views.common import mark_invoices
-from relance.web.views.customers import with_detail_links
+from relance.workspace.forms import InvoiceFilterForm
+from relance.workspace.forms_cases import DisputeForm, HoldForm, ResolveDisputeForm
+from relance.workspace.views.common import mark_invoices
+from relance.workspace.views.customers import with_detail_links
 
 PAGE_SIZE = 50
 INVOICE_COLUMNS = [
