@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from relance.cases.models import Handover, HandoverStatus
-from relance.delivery.documents.rendering import Formats, creditor_of, render_pdf
+from relance.compose.documents.rendering import Formats, creditor_of, render_pdf
 from relance.delivery.evidence import eml
 from relance.dunning.models import Channel
 from relance.legal import cerfa
@@ -141,7 +141,7 @@ def _statement(out, customer, claim, language):
 
 
 def _invoices(out, customer, claim, invoices, language):
-    from relance.delivery.channels import invoice_document   # WeasyPrint: slow import
+    from relance.compose.messages import invoice_document   # WeasyPrint: slow import
     creditor = customer.company
     company = {"name": creditor.name, "address": "\n".join(creditor.address_lines),
                "siren": creditor.siren, "vat_number": creditor.vat_number,
