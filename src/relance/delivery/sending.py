@@ -145,8 +145,9 @@ class Courier:
     def _compose(self, message, due, now):
         """Write the snapshot; the problem when the text cannot be rendered."""
         today = timezone.localdate(now)
-        portal_url = portal_links.for_reminder(message.action.customer, now)
-        wording = message_for(_limited_to(message.action, due), today, portal_url=portal_url)
+        action = _limited_to(message.action, due)
+        wording = message_for(action, today,
+                              portal_url=portal_links.for_reminder(action.customer, now))
         if wording.problem:
             return wording.problem
         message.attachments.all().delete()

@@ -77,7 +77,8 @@ def step_templates(request, company, pk):
 
 
 def _editor_context(request, company, step, language, form):
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     search = request.GET.get("q", "").strip()
     customers = list(customers_with_open_invoices(company, search)[:PREVIEW_CUSTOMERS])
     chosen = _chosen_customer(request, company, customers) or \
@@ -91,7 +92,7 @@ def _editor_context(request, company, step, language, form):
             "shipped": shipped_key(step) is not None,
             "variables": templating.VARIABLES, "filters": templating.FILTERS,
             "hint": _hint(),
-            "preview": _preview(step, chosen, subject, body, language, today)}
+            "preview": _preview(step, chosen, subject, body, language, now)}
 
 
 def _hint():
