@@ -44,7 +44,9 @@ The context (docs/templates.md has the same table, with examples):
     portal_url     str: the customer's portal link        the customer's self-service
                    (docs/portal.md); "" when there is     page; adding pay/, dispute/,
                    none: test it with {% if %}            promise/ or paid/ opens
-                                                          that action
+                                                          that action; issued when
+                                                          sent, a preview shows a
+                                                          placeholder without one
     collector      {name, email, phone, signature         the customer's collector
                     (multi-line)}                         (the company when none);
                                                           phone may be ""

@@ -7,14 +7,16 @@ Amounts and dates are formatted as the reminder filters format them
 (relance.compose.formatting), so a letter prints "1 234,56 €" and "23 novembre 2026"
 exactly as the email it goes with. Templates receive text already formatted: they stay
 free of custom tags. The templates and the stylesheet are the delivery app's
-(`delivery/pdf/...`), found by Django's template loaders.
+(`delivery/pdf/...`).
 """
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import weasyprint
 from babel.dates import format_datetime
-from django.template.loader import get_template, render_to_string
+from django.apps import apps
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from segno import helpers as segno_helpers
@@ -22,7 +24,7 @@ from stdnum import iso11649
 
 from relance.compose import formatting
 
-STYLESHEET = "delivery/pdf/document.css"  # a template name: found where the templates are
+STYLESHEET = "templates/delivery/pdf/document.css"  # in the delivery app's folder
 # French typography puts a (narrow) non-breaking space before a colon: "Objet : ...".
 COLONS = {"fr": "\u00a0:", "en": ":"}
 
@@ -68,7 +70,8 @@ def render_pdf(template, context, language):
 @cache
 def _stylesheet():
     """Parsed once per process: parsing it is a measurable share of a small letter."""
-    return weasyprint.CSS(filename=get_template(STYLESHEET).origin.name)
+    folder = Path(apps.get_app_config("delivery").path)
+    return weasyprint.CSS(filename=str(folder / STYLESHEET))
 
 
 def page_label(total=True):
