@@ -2,7 +2,7 @@
 """Benchmark: formal-notice letters rendered as PDF, then joined into a print batch.
 
 The letter is the shipped formal notice (`formal_notice` text) rendered on the sample
-context of `dunning.templating` (a creditor in Lyon, three overdue invoices, one of them
+context of `compose.templating` (a creditor in Lyon, three overdue invoices, one of them
 partly paid) with the formal-notice tone, registered, with its EPC QR code: two A4
 pages. One letter is rendered first and timed apart (fonts and templates load then);
 then N letters, one after the other in this process, then `print_batch` of the N.
@@ -32,14 +32,16 @@ django.setup()
 
 from pypdf import PdfReader  # noqa: E402
 
-from relance.delivery.documents import letter_pdf, print_batch  # noqa: E402
-from relance.dunning import templating  # noqa: E402
+from relance.compose import templating  # noqa: E402
+from relance.compose.documents import letter_pdf  # noqa: E402
+from relance.delivery.documents import print_batch  # noqa: E402
+from relance.dunning.shipped import load_shipped  # noqa: E402
 
 
 def formal_notice(language):
     context = templating.sample_context(language)
     context["step"] = {**context["step"], "tone": "formal_notice"}
-    subject, body = templating.load_shipped("formal_notice", language)
+    subject, body = load_shipped("formal_notice", language)
     text = templating.render(subject, body, context, language)
     return context, text.subject, text.body
 

@@ -11,13 +11,12 @@ from decimal import Decimal
 import pytest
 
 from relance.cases.models import Dispute
-from relance.delivery.documents import (
-    history_pdf, invoice_summary_pdf, letter_pdf, print_batch,
-)
-from relance.delivery.documents import history
-from relance.dunning import templating
-from relance.dunning.context import build_context
+from relance.compose import templating
+from relance.compose.context import build_context
+from relance.compose.documents import invoice_summary_pdf, letter_pdf
+from relance.delivery.documents import history, history_pdf, print_batch
 from relance.dunning.models import Action, Step
+from relance.dunning.shipped import load_shipped
 from relance.ledger import timeline
 from relance.ledger.models import Allocation, Payment
 from relance.team.models import User
@@ -84,7 +83,7 @@ def context_for(customer, late, tone, currency="EUR"):
         summary={"scenario": step.scenario.name, "step": step.name,
                  "invoices": [line(late["a"]), line(late["b"])],
                  "others": [line(late["other"])]})
-    return build_context(action, TODAY)
+    return build_context(action, TODAY, portal_url="https://relance.test/p/the-token/")
 
 
 def placed_text(pdf, page=0):
@@ -163,7 +162,7 @@ def test_the_shipped_formal_notice_prints_its_letterhead_once(roux, late):
     """Its text is a whole letter, addresses and subject included: the layout prints
     those, so the body is printed from its salutation on."""
     context = context_for(roux, late, "formal_notice")
-    text = templating.render(*templating.load_shipped("formal_notice", "fr"), context, "fr")
+    text = templating.render(*load_shipped("formal_notice", "fr"), context, "fr")
     printed = pdf_text(letter_pdf(context, text.subject, text.body, "fr", registered=True))
 
     assert printed.count("Objet :") == 1 and "Votre référence client" not in printed

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from relance.dunning import templating
+from relance.dunning import shipped
 from relance.dunning.models import Scenario, Step, StepTemplate
 from tests.dunning.world import creditor, customer, invoice, team
 
@@ -227,7 +227,7 @@ def test_reset_puts_back_the_shipped_text(client, world):
         reverse("dunning:reset_step_template", args=[step.pk]), {"language": "fr"})
 
     assert response.status_code == 302
-    assert text_of(step, "fr") == templating.load_shipped("reminder_1", "fr")
+    assert text_of(step, "fr") == shipped.load_shipped("reminder_1", "fr")
 
 
 def test_a_step_the_company_made_itself_has_no_shipped_text_to_reset_to(client, world):

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from relance.dunning.context import context_for_customer
+from relance.compose.context import context_for_customer
 from relance.dunning.models import Step
 from relance.ledger.models import Allocation, Payment
 from tests.dunning.world import creditor, customer, invoice, team
@@ -144,7 +144,7 @@ def test_a_reminder_carries_the_claim_in_its_currency(world):
     lenoir = world["lenoir"]
     step = Step.objects.filter(scenario__company=lenoir.company, scenario__is_default=True,
                                tone="courteous").order_by("position").first()
-    context = context_for_customer(lenoir, step, D(2025, 7, 15))
+    context = context_for_customer(lenoir, step, D(2025, 7, 15), portal_url="")
     assert context["claim"] == {
         "currency": "EUR", "principal": Decimal("1000.00"), "payments": Decimal("400.00"),
         "open": Decimal("600.00"), "penalties": Decimal("8.53"),

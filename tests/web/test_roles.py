@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from relance.cases.models import Dispute, Handover, PaymentPlan, Promise
-from relance.delivery.channels import attach
+from relance.compose.messages import attach
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
 from relance.ledger.models import Payment

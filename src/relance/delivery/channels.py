@@ -1,29 +1,19 @@
-"""One small class per channel, all with the same two methods.
+"""One small class per channel, all with the same method.
 
-`prepare(message, wording, invoices)` fills the message's snapshot (recipients,
-subject, text, HTML, attachments) from the action's rendered wording; `deliver(message,
-postman)` makes it go out and returns the addresses refused while others accepted it,
-or raises `DeliveryFailed` with `permanent` set when trying again cannot help.
-An email whose action's summary says `statement` carries the customer's statement of
-claim as of the wording's day instead of the invoices. `completes_action` says whether delivery finishes the action (an
-email, a letter) or hands it to a person (a call, a task).
+A message reaches its channel prepared (relance.compose.messages: recipients, subject,
+text, HTML, attachments); `deliver(message, postman)` makes it go out and returns the
+addresses refused while others accepted it, or raises `DeliveryFailed` with
+`permanent` set when trying again cannot help. `completes_action` says whether delivery
+finishes the action (an email, a letter) or hands it to a person (a call, a task).
 """
-import hashlib
 import re
 import smtplib
 import socket
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from relance.delivery.documents.statement import statement_attachment
-from relance.delivery.models import Postage
-from relance.portal.emails import text_links
 
 
 class DeliveryFailed(Exception):
@@ -38,64 +28,8 @@ class DeliveryFailed(Exception):
         self.reroute = reroute or bool(self.refused)
 
 
-def attach(message, name, content):
-    """Store a file that goes out with `message`, with its fingerprint as evidence."""
-    message.attachments.create(
-        name=name, file=ContentFile(content, name=name), size=len(content),
-        sha256=hashlib.sha256(content).hexdigest())
-
-
-def invoice_document(company, customer, invoice, language):
-    """(file name, bytes): the invoice's own PDF when the creditor gave one, else a
-    generated summary that says it is one."""
-    if invoice.pdf:
-        with invoice.pdf.open("rb") as handle:
-            return f"{invoice.number}.pdf", handle.read()
-    from relance.delivery.documents import invoice_summary_pdf  # WeasyPrint: 1 s to import
-    content = invoice_summary_pdf(company, customer, _invoice_data(invoice), language)
-    return f"{invoice.number}-summary.pdf", content
-
-
-def _invoice_data(invoice):
-    return {"number": invoice.number, "issue_date": invoice.issue_date,
-            "due_date": invoice.due_date, "amount_excl_tax": invoice.amount_excl_tax,
-            "vat": invoice.vat, "amount": invoice.amount_total,
-            "open_amount": invoice.open_amount, "currency": invoice.currency}
-
-
-def message_id_for(message, domain):
-    """Stable for the life of the message: a retry after a crash carries the same one,
-    so a receiving server or a reader can tell a duplicate."""
-    return f"<relance.{message.company_id}.{message.action_id}.{message.pk}@{domain}>"
-
-
 class Email:
     completes_action = True
-
-    def prepare(self, message, wording, invoices):
-        action = message.action
-        company, customer = action.company, action.customer
-        context = wording.context
-        message.sender = formataddr((company.name, company.email or settings.DEFAULT_FROM_EMAIL))
-        message.reply_to = context["collector"]["email"] or company.email
-        message.recipients = [action.contact.email]
-        rep = customer.sales_rep
-        message.copies = [rep.email] if action.copy_sales_rep and rep and rep.email else []
-        # The portal's action links close the text part, as buttons close the HTML one.
-        message.subject = wording.subject
-        message.text = wording.body + text_links(context.get("portal_url"), wording.language)
-        with translation.override(wording.language):
-            message.html = render_to_string("delivery/email/reminder.html", {
-                "paragraphs": [p for p in wording.body.split("\n\n") if p.strip()],
-                "context": context, "subject": wording.subject})
-        domain = message.sender.rpartition("@")[2].rstrip(">") or "relance.localhost"
-        message.message_id = message_id_for(message, domain)
-        if (action.summary or {}).get("statement"):
-            attach(message, *statement_attachment(customer, wording.today, wording.language))
-        elif action.step is None or action.step.attach_invoices:
-            for invoice in invoices:
-                attach(message, *invoice_document(context["company"], context["customer"],
-                                                  invoice, wording.language))
 
     def deliver(self, message, postman):
         sender = parseaddr(message.sender)[1]
@@ -120,24 +54,6 @@ class Email:
 class Letter:
     completes_action = True
 
-    def __init__(self, postage):
-        self.postage = postage
-
-    def prepare(self, message, wording, invoices):
-        action = message.action
-        context = wording.context
-        message.subject, message.text = wording.subject, wording.body
-        message.recipients = [line for line in (
-            [context["customer"]["name"]]
-            + ([context["contact"]["name"]] if context["contact"] else [])
-            + context["customer"]["address"].splitlines()) if line]
-        message.postage = self.postage
-        from relance.delivery.documents import letter_pdf   # WeasyPrint: 1 s to import
-        content = letter_pdf(context, wording.subject, wording.body,
-                                       wording.language,
-                                       registered=self.postage == Postage.REGISTERED)
-        attach(message, f"letter-{action.customer.reference}-{action.pk}.pdf", content)
-
     def deliver(self, message, postman):
         """A letter goes out on paper: once rendered it waits in the day's print batch
         until someone records it as posted."""
@@ -150,19 +66,14 @@ class Task:
 
     completes_action = False
 
-    def prepare(self, message, wording, invoices):
-        contact = message.action.contact
-        message.recipients = [f"{contact.name} {contact.phone}".strip()] if contact else []
-        message.subject, message.text = wording.subject, wording.body
-
     def deliver(self, message, postman):
         return {}
 
 
 CHANNELS = {
     "email": Email(),
-    "letter": Letter(Postage.SIMPLE),
-    "registered_letter": Letter(Postage.REGISTERED),
+    "letter": Letter(),
+    "registered_letter": Letter(),
     "call": Task(),
     "task": Task(),
 }

@@ -7,8 +7,10 @@
 2. Check again what the message may still claim: an invoice paid, disputed or put on
    hold since planning drops out; with none left, or the action cancelled, the message
    is skipped.
-3. Compose the snapshot (subject, text, HTML, attachments, Message-ID) and commit it
-   before anything goes out, so a retry sends the same thing under the same Message-ID.
+3. Compose the snapshot (relance.compose: subject, text, HTML, attachments,
+   Message-ID) with the customer's portal link, reused or issued now (a page that only
+   shows a reminder never issues one), and commit it before anything goes out, so a
+   retry sends the same thing under the same Message-ID.
 4. Deliver through the channel, then record the outcome under the lease: sent, retry
    later with backoff, failed for good, or bounced (the contact's address is marked
    and the action goes to the next contact, or becomes a letter).
@@ -27,6 +29,8 @@ from django.utils.translation import gettext as _
 
 from relance.cases.handovers import handed_over_invoice_ids
 from relance.cases.models import Dispute
+from relance.compose import messages
+from relance.compose.wording import message_for
 from relance.delivery import outbox
 from relance.delivery.channels import CHANNELS, DeliveryFailed, refusal
 from relance.delivery.models import Message, MessageState
@@ -36,9 +40,9 @@ from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.models import ActionStatus
 from relance.dunning.recipients import EMAIL, route
 from relance.dunning.snapshots import concerned_ids, invoice_id
-from relance.dunning.wording import message_for
 from relance.ledger import timeline
 from relance.ledger.models import Contact, Invoice
+from relance.portal import links as portal_links
 
 logger = logging.getLogger("relance.delivery")
 ACTOR = "system"
@@ -122,7 +126,7 @@ class Courier:
                 reroute=True))
         channel = CHANNELS[message.channel]
         if not message.language or sorted(message.invoices) != due:
-            problem = self._compose(message, channel, due, now)
+            problem = self._compose(message, due, now)
             if problem:
                 return self._failed(message, lease, now, DeliveryFailed(problem, permanent=True))
         try:
@@ -138,16 +142,18 @@ class Courier:
         return self._sent(message, lease, now, channel, refused)
 
     @transaction.atomic
-    def _compose(self, message, channel, due, now):
+    def _compose(self, message, due, now):
         """Write the snapshot; the problem when the text cannot be rendered."""
         today = timezone.localdate(now)
-        wording = message_for(_limited_to(message.action, due), today)
+        action = _limited_to(message.action, due)
+        wording = message_for(action, today,
+                              portal_url=portal_links.for_reminder(action.customer, now))
         if wording.problem:
             return wording.problem
         message.attachments.all().delete()
         invoices = list(Invoice.objects.filter(pk__in=due).order_by("due_date", "number"))
         message.language, message.invoices = wording.language, due
-        channel.prepare(message, wording, invoices)
+        messages.prepare(message, wording, invoices)
         message.save()
         return ""
 

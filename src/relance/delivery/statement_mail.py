@@ -6,22 +6,23 @@ here, at once, with the statement of claim's PDF (relance.legal) as its attachme
 the worker finds it ready and only delivers it. If the customer's invoices change
 before it goes (one paid, one disputed), the worker composes it again from the
 action's own text, as for any reminder; the action's summary says `statement`, so the
-email channel attaches the statement of claim as of the sending day, not the invoices.
+email is composed with the statement of claim as of the sending day, not the invoices.
 """
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from relance.compose import messages
+from relance.compose.wording import message_for
 from relance.delivery import outbox
-from relance.delivery.channels import CHANNELS
 from relance.delivery.policy import still_due
 from relance.delivery.sending import invoice_states
 from relance.dunning.actions import ActionRefused
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel, Tone
 from relance.dunning.snapshots import snapshot
-from relance.dunning.wording import message_for
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceKind, InvoiceStatus
+from relance.portal import links as portal_links
 
 
 @transaction.atomic
@@ -36,7 +37,7 @@ def send(customer, contact, user, today, note=""):
         raise ActionRefused(_("Choose a contact of this customer with an email address."))
     action = _action(customer, contact, user, today, invoices, note, currencies)
     message = outbox.enqueue(action)
-    _compose(message, customer, today)
+    _compose(message, customer, today, timezone.now())
     timeline.record(customer.company, "statement.queued", customer=customer, actor=user,
                     message=contact.email, data={"action": action.pk, "message": message.pk})
     return action
@@ -65,14 +66,16 @@ def _action(customer, contact, user, today, invoices, note, currencies):
     return action
 
 
-def _compose(message, customer, today):
-    """What the worker's composition does (the email channel attaches the statement of
-    claim for a statement's action), done at once so the worker only delivers it."""
+def _compose(message, customer, today, now):
+    """What the worker's composition does (an email whose action is a statement's
+    attaches the statement of claim), done at once so the worker only delivers it; the
+    customer's portal link is reused or issued `now`, as when the worker sends."""
     action = message.action
-    wording = message_for(action, today)
+    wording = message_for(action, today,
+                          portal_url=portal_links.for_reminder(customer, now))
     if wording.problem:
         raise ActionRefused(wording.problem)
-    CHANNELS["email"].prepare(message, wording, [])
+    messages.email(message, wording, [])
     message.language = wording.language
     message.invoices = sorted(still_due(invoice_states(action, today),
                                         customer.company.dunning_tolerance))

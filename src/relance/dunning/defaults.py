@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from relance.dunning import templating
+from relance.dunning import shipped
 from relance.dunning.models import Channel, Scenario, Step, StepTemplate, Tone, Trigger
 
 AP = "accounts_payable"
@@ -116,4 +116,4 @@ def _create_step(scenario, position, spec):
 
 
 def shipped_text(key, language):
-    return templating.load_shipped(key, language)
+    return shipped.load_shipped(key, language)

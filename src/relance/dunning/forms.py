@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from relance.dunning import templating
+from relance.compose import templating
 from relance.team.models import Role
 
 PREVIEW_REACH = dt.timedelta(days=366)  # a dry run further away says nothing useful

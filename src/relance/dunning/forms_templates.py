@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from relance.dunning import templating
+from relance.compose import templating
 from relance.dunning.models import StepTemplate
 from relance.ledger.models import Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind

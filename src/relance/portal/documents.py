@@ -2,7 +2,7 @@
 the statement of the account, in the portal's language."""
 from django.utils import timezone
 
-from relance.delivery.channels import invoice_document
+from relance.compose.messages import invoice_document
 from relance.portal import rules
 from relance.portal.statement import statement_of
 
@@ -27,7 +27,7 @@ def invoice_file(customer, invoice, language):
 
 def statement_file(customer, language):
     # WeasyPrint takes a second to import: only when a PDF is asked for.
-    from relance.delivery.documents.rendering import (
+    from relance.compose.documents.rendering import (
         Formats, creditor, lines, payment_block, render_pdf,
     )
     formats = Formats(language)

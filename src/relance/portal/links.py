@@ -110,13 +110,22 @@ def regenerate(customer, now, user=None):
 def for_reminder(customer, now):
     """The portal address a reminder carries: the customer's active link when it has
     PORTAL_LINK_MIN_DAYS_LEFT left, else a new one. The message stores the text it was
-    composed with, so a later link never changes a composed message."""
+    composed with, so a later link never changes a composed message. Only the sending
+    path calls this; a page that shows a reminder reads `reusable_url`."""
+    reused = reusable_url(customer, now)
+    if reused:
+        return reused
+    _link, token = issue(customer, now, record=False)
+    return url(token)
+
+
+def reusable_url(customer, now):
+    """The address of the customer's link a reminder sent `now` would reuse, or "";
+    reads only."""
     for link in active(customer, now)[:3]:
         if rules.reusable_for_reminder(link.expires_at, now,
                                        settings.PORTAL_LINK_MIN_DAYS_LEFT):
             token = token_of(link)
             if token:
                 return url(token)
-    _link, token = issue(customer, now, record=False)
-    return url(token)
-
+    return ""

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from stdnum import iso11649
 
+from relance.ledger.references import creditor_reference
+
 # What a file must start with to be what it says (its "magic bytes"): the name and the
 # browser's content type are the sender's word, the content is the fact.
 SIGNATURES = (
@@ -76,14 +78,10 @@ def transfer_reference(customer_reference, invoice_numbers):
 
     1. The customer's reference and the invoice numbers, letters and digits only, are
        joined by "Z"; when that fits ISO 11649 (21 characters), it is the structured
-       RF reference (`dunning.context.creditor_reference`) and `text` is empty.
+       RF reference (`ledger.references.creditor_reference`) and `text` is empty.
     2. Otherwise `structured` is "" and `text` names them in words ("C042 F-1 F-2"),
        cut to the 140 characters EPC069-12 allows.
     """
-    # The reminders' own RF reference, made of more than the customer's reference.
-    # Imported here: dunning.context puts portal links in reminders.
-    from relance.dunning.context import creditor_reference
-
     body = "Z".join([_alnum(customer_reference)] + [_alnum(n) for n in invoice_numbers])
     structured = creditor_reference(body)
     if structured != body and iso11649.is_valid(structured):

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from relance.cases.models import Handover, HandoverStatus
-from relance.delivery.documents.rendering import Formats, creditor_of, render_pdf
-from relance.delivery.documents.statement import (
+from relance.compose.documents.rendering import Formats, creditor_of, render_pdf
+from relance.compose.documents.statement import (
     policy_text,
     statement_csv_text,
     statement_pdf_content,
@@ -145,7 +145,7 @@ def _statement(out, customer, claim, language):
 
 
 def _invoices(out, customer, claim, invoices, language):
-    from relance.delivery.channels import invoice_document   # WeasyPrint: slow import
+    from relance.compose.messages import invoice_document   # WeasyPrint: slow import
     creditor = customer.company
     company = {"name": creditor.name, "address": "\n".join(creditor.address_lines),
                "siren": creditor.siren, "vat_number": creditor.vat_number,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from relance.delivery.documents.statement import (
+from relance.compose.documents.statement import (
     policy_text,
     statement_csv_text,
     statement_pdf_content,

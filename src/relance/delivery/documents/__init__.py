@@ -1,10 +1,9 @@
-"""The PDF documents of the delivery app: letters and formal notices, invoice
-summaries, print batches, and a customer's history as an evidence file.
+"""The PDF documents of the delivery app: print batches, and a customer's history as an
+evidence file. Letters and invoice summaries are composed in relance.compose.documents.
 
-Everything but `history_pdf` is pure: plain data in, PDF bytes out.
+`print_batch` is pure: PDF bytes in, PDF bytes out.
 """
 from relance.delivery.documents.batch import print_batch
 from relance.delivery.documents.history import history_pdf
-from relance.delivery.documents.letters import invoice_summary_pdf, letter_pdf
 
-__all__ = ["history_pdf", "invoice_summary_pdf", "letter_pdf", "print_batch"]
+__all__ = ["history_pdf", "print_batch"]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from relance.cases.models import Dispute, PaymentDeclaration, PaymentPlan
-from relance.delivery.documents.rendering import Formats, creditor_of, page_label, render_pdf
+from relance.compose.documents.rendering import Formats, creditor_of, page_label, render_pdf
 from relance.ledger.models import (
     Allocation, ContactRole, Event, Invoice, InvoiceKind, InvoiceStatus, Payment,
 )

@@ -10,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from relance.compose.context import build_context, contact_of, preview_portal_url
+from relance.compose.wording import message_for
 from relance.dunning import actions
-from relance.dunning.context import build_context, contact_of
-from relance.dunning.wording import message_for
 from relance.dunning.forms import ActionEditForm, CancelForm
 from relance.dunning.models import ActionInvoice
 from relance.dunning.views.access import action_for, dunning_page
@@ -43,9 +43,13 @@ def review(request, company):
 @dunning_page
 def action_detail(request, company, pk):
     action = action_for(request.user, company, pk)
-    today = timezone.localdate()
-    message = message_for(action, today)
-    form = _edit_form(request, action, message, today) if action.is_open else None
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # a page that shows a reminder never issues a portal link: sending does
+    portal_url = preview_portal_url(action.customer, now)
+    message = message_for(action, today, portal_url=portal_url)
+    form = (_edit_form(request, action, message, today, portal_url) if action.is_open
+            else None)
     if request.method == "POST":
         if form is None:
             messages.error(request, _("Only a planned action can be edited."))
@@ -94,9 +98,9 @@ def cancel(request, company, pk):
 
 # Editing ----------------------------------------------------------------------------
 
-def _edit_form(request, action, message, today):
+def _edit_form(request, action, message, today, portal_url):
     def context_for(contact):
-        context = build_context(action, today)
+        context = build_context(action, today, portal_url=portal_url)
         context["contact"] = contact_of(contact)
         return context
     data = request.POST if request.method == "POST" else None

@@ -7,8 +7,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relance.dunning import defaults, templating
-from relance.dunning.context import context_for_customer
+from relance.compose import templating
+from relance.compose.context import context_for_customer, preview_portal_url
+from relance.dunning import defaults, shipped
 from relance.dunning.forms_templates import (
     LANGUAGES,
     PREVIEW_CUSTOMERS,
@@ -76,7 +77,8 @@ def step_templates(request, company, pk):
 
 
 def _editor_context(request, company, step, language, form):
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     search = request.GET.get("q", "").strip()
     customers = list(customers_with_open_invoices(company, search)[:PREVIEW_CUSTOMERS])
     chosen = _chosen_customer(request, company, customers) or \
@@ -90,7 +92,7 @@ def _editor_context(request, company, step, language, form):
             "shipped": shipped_key(step) is not None,
             "variables": templating.VARIABLES, "filters": templating.FILTERS,
             "hint": _hint(),
-            "preview": _preview(step, chosen, subject, body, language, today)}
+            "preview": _preview(step, chosen, subject, body, language, now)}
 
 
 def _hint():
@@ -119,15 +121,17 @@ def step_template_preview(request, company, pk):
         return render(request, "dunning/_preview.html", {"preview": {"missing": True}})
     data = form.cleaned_data
     preview = _preview(step, data["customer"], data["subject"], data["body"], language,
-                       timezone.localdate())
+                       timezone.now())
     return render(request, "dunning/_preview.html", {"preview": preview})
 
 
-def _preview(step, customer, subject, body, language, today):
-    """{customer, subject, body} rendered, or {customer, problem}, or {missing}."""
+def _preview(step, customer, subject, body, language, now):
+    """{customer, subject, body} rendered, or {customer, problem}, or {missing}; the
+    customer's portal link as a reminder would reuse it, never a new one."""
     if customer is None:
         return {"missing": True}
-    context = context_for_customer(customer, step, today)
+    context = context_for_customer(customer, step, timezone.localdate(now),
+                                   portal_url=preview_portal_url(customer, now))
     try:
         rendered = templating.render(subject, body, context, language)
     except templating.TemplateProblem as problem:
@@ -146,7 +150,7 @@ def reset_step_template(request, company, pk):
     if key is None:
         messages.error(request, _("This step has no shipped text to go back to."))
     else:
-        subject, body = templating.load_shipped(key, language)
+        subject, body = shipped.load_shipped(key, language)
         StepTemplate.objects.update_or_create(
             step=step, language=language, defaults={"subject": subject, "body": body})
         messages.success(request, _("The shipped text is back."))

@@ -1,7 +1,7 @@
 """Letters and invoice summaries: data in, PDF bytes out, no database.
 
 A letter is printed from the context a reminder is rendered with
-(`dunning.context.build_context`) and the reminder's rendered subject and body. When
+(`compose.context.build_context`) and the reminder's rendered subject and body. When
 the step's tone is "formal_notice" or "legal", the letter is a formal notice (mise en
 demeure): a heading and a statement of the sums claimed, with a deadline and what will
 follow, written per language in `templates/delivery/pdf/notice/` (the law's words are
@@ -11,10 +11,10 @@ import re
 from datetime import timedelta
 from functools import partial
 
-from relance.dunning.context import INDEMNITY_PER_INVOICE
-from relance.delivery.documents.rendering import (
+from relance.compose.documents.rendering import (
     Formats, creditor, lines, paragraphs, payment_block, render_pdf,
 )
+from relance.legal.penalties import INDEMNITY
 
 FORMAL_TONES = frozenset({"formal_notice", "legal"})
 # Without a deadline from the step, a formal notice gives eight days: the short end of
@@ -117,8 +117,9 @@ def _claim(context, formats):
                       for t in context["totals"]],
         "rate": formats.number(penalties["rate"]),
         "penalties": formats.money(penalties["amount"], currency),
-        "late_invoices": int(penalties["indemnity"] / INDEMNITY_PER_INVOICE),
-        "indemnity_each": formats.money(INDEMNITY_PER_INVOICE, currency),
+        # the fixed indemnity per late invoice (D441-5) counts the late invoices
+        "late_invoices": int(penalties["indemnity"] / INDEMNITY),
+        "indemnity_each": formats.money(INDEMNITY, currency),
         "indemnity": formats.money(penalties["indemnity"], currency),
         "totals": totals,
         "amount_due": totals[0]["value"],

@@ -5,7 +5,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from relance.delivery.documents.rendering import Formats, creditor_of, render_pdf
+from relance.compose.documents.rendering import Formats, creditor_of, render_pdf
 from relance.ledger.claims import customer_statement
 from relance.legal.penalties import percent
 from relance.legal.statement import INDEMNITY_CURRENCY

@@ -5,14 +5,14 @@ The shape is the one documented at the top of `templating.py` and in docs/templa
 `templating.render` refuses anything but plain data, so everything is copied out of the
 models here. Amounts and days late are today's, read from the invoices themselves: the
 action's `summary` says which invoices, the ledger says how much is still open.
+
+Time and the portal address are the caller's: `today` is given, and so is
+`portal_url`, which the sending path gets from `portal.links.for_reminder` (reusing or
+issuing a link) and a page that only shows a reminder from `preview_portal_url`
+(the customer's usable link, or a placeholder: never a new link).
 """
-import re
 from datetime import timedelta
 from decimal import Decimal
-
-from django.utils import timezone
-from stdnum import iso11649
-from stdnum.iso7064 import mod_97_10
 
 from relance.dunning import loading, recipients
 from relance.dunning.models import Trigger
@@ -20,19 +20,28 @@ from relance.dunning.snapshots import concerned_ids, other_ids
 from relance.ledger.claims import customer_statement
 from relance.ledger.models import Invoice
 from relance.ledger.models.invoice import InvoiceKind
+from relance.ledger.references import creditor_reference
 from relance.legal import penalties as legal
 from relance.legal import rates as rate_tables
 from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
 from relance.portal import links as portal_links
 
-# The fixed recovery indemnity per late invoice (D441-5), in the penalties' currency;
-# letters count late invoices with it.
-INDEMNITY_PER_INVOICE = legal.INDEMNITY
+# The token a preview's portal address carries when the customer has no usable link:
+# the link is issued when the reminder is sent, never by a page that only shows it.
+PLACEHOLDER_TOKEN = "PORTAL-LINK-ISSUED-WHEN-SENT"
 
 
-def build_context(action, today):
-    """The template context for `action` as it would read on `today`.
+def preview_portal_url(customer, now):
+    """The portal address a preview shows: the customer's link a reminder sent `now`
+    would reuse, else a clearly marked placeholder. Writes nothing."""
+    return (portal_links.reusable_url(customer, now)
+            or portal_links.url(PLACEHOLDER_TOKEN))
+
+
+def build_context(action, today, *, portal_url):
+    """The template context for `action` as it would read on `today`, with
+    `portal_url` as the customer's portal address.
 
     1. Load the invoices the action is about and the other overdue ones from `summary`.
     2. Describe them and the rest as `_context` does, in the action's currency.
@@ -42,10 +51,10 @@ def build_context(action, today):
     concerned = [rows[pk] for pk in concerned_ids(summary) if pk in rows]
     others = [rows[pk] for pk in other_ids(summary) if pk in rows]
     return _context(action.company, action.customer, action.contact, action.step,
-                    action.tone, action.currency, concerned, others, today)
+                    action.tone, action.currency, concerned, others, today, portal_url)
 
 
-def context_for_customer(customer, step, today):
+def context_for_customer(customer, step, today, *, portal_url):
     """The context `step` would be rendered with for `customer` on `today`, without a
     saved action: what a template editor previews.
 
@@ -67,7 +76,7 @@ def context_for_customer(customer, step, today):
     concerned = [i for i in concerned if i.currency == currency]
     others = [i for i in overdue if i.currency == currency and i not in concerned]
     return _context(customer.company, customer, _contact_for(customer, step), step,
-                    step.tone, currency, concerned, others, today)
+                    step.tone, currency, concerned, others, today, portal_url)
 
 
 def _reached(step, invoice, today):
@@ -83,7 +92,8 @@ def _contact_for(customer, step):
     return None if card is None else customer.contacts.get(pk=card.id)
 
 
-def _context(company, customer, contact, step, tone, currency, concerned, others, today):
+def _context(company, customer, contact, step, tone, currency, concerned, others, today,
+             portal_url):
     """The context itself, from model rows: described with today's open amounts and
     days late, totalled per currency (`currency` first), penalties on that currency."""
     invoices = [_invoice(i, today) for i in concerned]
@@ -104,7 +114,7 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
                                policy_of(company), customer, rates, today),
         "claim": claim(customer, totals[0]["currency"], rates, today),
         "payment": _payment(company, customer),
-        "portal_url": portal_links.for_reminder(customer, timezone.now()),
+        "portal_url": portal_url,
         "collector": _collector(customer.owner, company),
         "today": today,
         "deadline": (today + timedelta(days=step.deadline_days)
@@ -118,19 +128,6 @@ def _payment(company, customer):
     return {"iban": company.iban, "bic": company.bic,
             "reference": creditor_reference(customer.reference),
             "plain_reference": customer.reference}
-
-
-def creditor_reference(reference):
-    """The ISO 11649 creditor reference ("RF" + two check digits + the reference, in
-    groups of four) made of a customer reference's letters and digits.
-
-    A reference with no letter or digit, or more than the 21 the standard allows,
-    cannot be one: it is then returned as it is, so that a transfer still names it.
-    """
-    body = re.sub(r"[^0-9A-Za-z]", "", reference).upper()
-    if not 0 < len(body) <= 21:
-        return reference
-    return iso11649.format(f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}")
 
 
 def penalties(invoices, currency, policy, customer, rates, today):

@@ -3,9 +3,11 @@ language, laid out by WeasyPrint with one stylesheet, and the few formats and bl
 (amounts, dates, addresses, payment instructions) that letters, summaries and
 history files print the same way.
 
-Amounts and dates are formatted with the reminder filters of `dunning.templating`, so
-a letter prints "1 234,56 €" and "23 novembre 2026" exactly as the email it goes
-with. Templates receive text already formatted: they stay free of custom tags.
+Amounts and dates are formatted as the reminder filters format them
+(relance.compose.formatting), so a letter prints "1 234,56 €" and "23 novembre 2026"
+exactly as the email it goes with. Templates receive text already formatted: they stay
+free of custom tags. The templates and the stylesheet are the delivery app's
+(`delivery/pdf/...`).
 """
 from decimal import Decimal
 from functools import cache
@@ -13,15 +15,16 @@ from pathlib import Path
 
 import weasyprint
 from babel.dates import format_datetime
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from segno import helpers as segno_helpers
 from stdnum import iso11649
 
-from relance.dunning.templating import LOCALES, _date, _language_code, _money, _number
+from relance.compose import formatting
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates/delivery/pdf/document.css"
+STYLESHEET = "templates/delivery/pdf/document.css"  # in the delivery app's folder
 # French typography puts a (narrow) non-breaking space before a colon: "Objet : ...".
 COLONS = {"fr": "\u00a0:", "en": ":"}
 
@@ -30,22 +33,22 @@ class Formats:
     """The formats of one language, handed to the templates as ready text."""
 
     def __init__(self, language):
-        self.language = _language_code(language)
-        self.locale = LOCALES[self.language]
+        self.language = formatting.language_code(language)
+        self.locale = formatting.LOCALES[self.language]
         self.colon = COLONS[self.language]
 
     def money(self, amount, currency):
-        return _money(amount, currency, self.locale)
+        return formatting.money(amount, currency, self.locale)
 
     def date(self, day):
         """23 novembre 2026, 1er décembre 2026; 23 November 2026."""
-        return _date(day, "long", self.locale) if day else ""
+        return formatting.date(day, "long", self.locale) if day else ""
 
     def short_date(self, day):
-        return _date(day, "dd/MM/yyyy", self.locale) if day else ""
+        return formatting.date(day, "dd/MM/yyyy", self.locale) if day else ""
 
     def number(self, value):
-        return _number(value, self.locale)
+        return formatting.number(value, self.locale)
 
     def moment(self, at):
         """A timestamp in the project's time zone, to the second: evidence needs it."""
@@ -67,7 +70,8 @@ def render_pdf(template, context, language):
 @cache
 def _stylesheet():
     """Parsed once per process: parsing it is a measurable share of a small letter."""
-    return weasyprint.CSS(filename=str(STYLESHEET))
+    folder = Path(apps.get_app_config("delivery").path)
+    return weasyprint.CSS(filename=str(folder / STYLESHEET))
 
 
 def page_label(total=True):

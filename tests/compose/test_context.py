@@ -11,22 +11,24 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from stdnum import iso11649
 
-from relance.dunning import templating
-from relance.dunning.context import (
+from relance.compose import templating
+from relance.compose.context import (
+    PLACEHOLDER_TOKEN,
     build_context,
     context_for_customer,
-    creditor_reference,
+    preview_portal_url,
 )
 from relance.dunning.models import Action, Step, StepTemplate
 from relance.portal import links as portal_links
+from relance.portal.models import PortalLink
 from relance.team.models import User
 from tests.dunning.world import D, creditor, customer, invoice
 
 pytestmark = pytest.mark.django_db
 
 TODAY = D(2026, 6, 15)
+PORTAL = "https://relance.test/p/the-token/"  # what the caller gives as the portal link
 
 
 @pytest.fixture
@@ -69,6 +71,14 @@ def action_for(customer, step, invoices, others=(), currency="EUR"):
                  "invoices": [i.pk for i in invoices], "others": [i.pk for i in others]})
 
 
+def context_of(action):
+    return build_context(action, TODAY, portal_url=PORTAL)
+
+
+def preview_of(customer, step):
+    return context_for_customer(customer, step, TODAY, portal_url=PORTAL)
+
+
 def keys_of(value):
     """The shape of a context: keys, and keys of nested dicts and list items."""
     if isinstance(value, dict):
@@ -81,7 +91,7 @@ def keys_of(value):
 def test_the_context_has_the_documented_shape(company, roux):
     a = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
     b = invoice(roux, "500.00", TODAY - dt.timedelta(days=3))
-    context = build_context(action_for(roux, step(company), [a], [b]), TODAY)
+    context = context_of(action_for(roux, step(company), [a], [b]))
 
     assert keys_of(context) == keys_of(templating.sample_context("fr"))
     assert context["customer"]["address"] == "4 avenue Jean Jaurès\n33000 Bordeaux"
@@ -93,8 +103,7 @@ def test_the_context_has_the_documented_shape(company, roux):
                                     "email": "julien@ateliers-test.example", "phone": "",
                                     "signature": "Julien Roux\nService recouvrement"}
     assert context["today"] == TODAY
-    token = context["portal_url"].removeprefix(settings.PUBLIC_URL + "/p/").rstrip("/")
-    assert portal_links.find(token, timezone.now()).customer == roux
+    assert context["portal_url"] == PORTAL
     assert context["step"] == {"name": step(company).name, "tone": "courteous"}
 
 
@@ -102,8 +111,7 @@ def test_invoices_carry_todays_open_amount_and_days_late(company, roux):
     partly_paid = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30),
                           open_amount=Decimal("400.00"))
     not_yet_due = invoice(roux, "90.00", TODAY + dt.timedelta(days=5))
-    context = build_context(action_for(roux, step(company), [partly_paid, not_yet_due]),
-                            TODAY)
+    context = context_of(action_for(roux, step(company), [partly_paid, not_yet_due]))
 
     first, second = context["invoices"]
     assert (first["number"], first["amount"], first["open_amount"], first["days_late"]) == (
@@ -117,8 +125,8 @@ def test_totals_are_per_currency_the_actions_first(company):
     euros = invoice(abroad, "100.00", TODAY - dt.timedelta(days=10))
     dollars = invoice(abroad, "250.00", TODAY - dt.timedelta(days=10), currency="USD")
     more_dollars = invoice(abroad, "50.00", TODAY - dt.timedelta(days=40), currency="USD")
-    context = build_context(action_for(abroad, step(company), [dollars, more_dollars],
-                                       [euros], currency="USD"), TODAY)
+    context = context_of(action_for(abroad, step(company), [dollars, more_dollars],
+                                    [euros], currency="USD"))
 
     assert context["totals"] == [{"currency": "USD", "amount": Decimal("300.00")},
                                  {"currency": "EUR", "amount": Decimal("100.00")}]
@@ -130,7 +138,7 @@ def test_penalties_are_simple_interest_plus_forty_per_late_invoice(company, roux
     late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
     later = invoice(roux, "2000.00", TODAY - dt.timedelta(days=73))
     not_due = invoice(roux, "700.00", TODAY + dt.timedelta(days=2))
-    context = build_context(action_for(roux, step(company), [late, later, not_due]), TODAY)
+    context = context_of(action_for(roux, step(company), [late, later, not_due]))
 
     # 1000 × 12.15 × 30 / 36500 = 9.99 ; 2000 × 12.15 × 73 / 36500 = 48.60
     assert context["penalties"] == {
@@ -140,7 +148,7 @@ def test_penalties_are_simple_interest_plus_forty_per_late_invoice(company, roux
 
 def test_each_half_year_of_lateness_is_charged_at_its_own_statutory_rate(company, roux):
     invoice(roux, "1000.00", D(2025, 6, 20))
-    context = context_for_customer(roux, step(company), TODAY)
+    context = preview_of(roux, step(company))
 
     # 21-30 June 2025, 10 days at 3.15 + 10: 1000 × 13.15 × 10 / 36500 = 3.60
     # July-December 2025, 184 days at 2.15 + 10: 1000 × 12.15 × 184 / 36500 = 61.25
@@ -155,7 +163,7 @@ def test_a_consumer_or_a_customer_in_insolvency_proceedings_owes_no_indemnity(
     action = action_for(roux, step(company), [late])
     for flag in ("is_consumer", "insolvency_proceedings"):
         setattr(action.customer, flag, True)
-        penalties = build_context(action, TODAY)["penalties"]
+        penalties = context_of(action)["penalties"]
         assert (penalties["amount"], penalties["indemnity"]) == (Decimal("9.99"),
                                                                  Decimal("0.00"))
         setattr(action.customer, flag, False)
@@ -165,7 +173,7 @@ def test_a_contractual_rate_replaces_the_statutory_one(company, roux):
     company.penalty_policy, company.contractual_rate = "contractual", Decimal("15")
     company.save()
     late = invoice(roux, "3650.00", TODAY - dt.timedelta(days=10))
-    penalties = build_context(action_for(roux, step(company), [late]), TODAY)["penalties"]
+    penalties = context_of(action_for(roux, step(company), [late]))["penalties"]
 
     assert penalties["rate"] == Decimal("15")
     assert penalties["amount"] == Decimal("15.00")
@@ -173,8 +181,8 @@ def test_a_contractual_rate_replaces_the_statutory_one(company, roux):
 
 def test_a_formal_notice_gives_a_deadline_and_a_reminder_none(company, roux):
     late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=40))
-    notice = build_context(action_for(roux, step(company, "formal_notice"), [late]), TODAY)
-    reminder = build_context(action_for(roux, step(company), [late]), TODAY)
+    notice = context_of(action_for(roux, step(company, "formal_notice"), [late]))
+    reminder = context_of(action_for(roux, step(company), [late]))
 
     assert notice["deadline"] == TODAY + dt.timedelta(days=15)
     assert notice["step"]["tone"] == "formal_notice"
@@ -186,7 +194,7 @@ def test_without_a_collector_or_a_contact_the_company_signs_to_nobody_in_particu
     late = invoice(orphan, "100.00", TODAY - dt.timedelta(days=3))
     action = action_for(orphan, step(company), [late])
     action.contact = None
-    context = build_context(action, TODAY)
+    context = context_of(action)
 
     assert context["contact"] is None
     assert context["collector"]["name"] == company.name
@@ -201,39 +209,11 @@ def test_every_shipped_step_template_renders_with_it(company, roux, language):
                                             language=language).select_related("step")
     assert templates.count() > 10
     for template in templates:
-        context = build_context(action_for(roux, template.step, [late], [other]), TODAY)
+        context = context_of(action_for(roux, template.step, [late], [other]))
         rendered = templating.render(template.subject, template.body, context, language)
         assert rendered.subject.strip(), template
         assert "Boulangerie Roux" in rendered.subject + rendered.body or \
             late.number in rendered.subject + rendered.body, template
-
-
-# The payment reference --------------------------------------------------------------------
-
-@pytest.mark.parametrize("reference, expected", [
-    ("ROUX", "RF74 ROUX"), ("C-0042", "RF28 C004 2"), ("539007547034", "RF18 5390 0754 7034"),
-])
-def test_the_payment_reference_is_an_iso_11649_creditor_reference(reference, expected):
-    assert creditor_reference(reference) == expected
-    assert iso11649.is_valid(expected)
-
-
-def test_a_reference_too_long_or_without_letters_or_digits_is_kept_as_it_is():
-    assert creditor_reference("A" * 22) == "A" * 22
-    assert creditor_reference("--") == "--"
-
-
-# Without a saved action: the editor's preview ------------------------------------------
-
-def test_a_customer_and_a_step_give_the_same_context_as_an_action_would(company, roux):
-    late = invoice(roux, "1000.00", TODAY - dt.timedelta(days=30))
-    older = invoice(roux, "250.00", TODAY - dt.timedelta(days=50))
-    reminder = step(company)
-    from_action = build_context(action_for(roux, reminder, [older, late]), TODAY)
-    preview = context_for_customer(roux, reminder, TODAY)
-
-    assert preview == from_action
-    assert [i["number"] for i in preview["invoices"]] == [older.number, late.number]
 
 
 def test_the_preview_is_about_the_invoices_the_step_has_reached_and_lists_the_others(
@@ -242,7 +222,7 @@ def test_the_preview_is_about_the_invoices_the_step_has_reached_and_lists_the_ot
     not_yet = invoice(roux, "300.00", TODAY - dt.timedelta(days=3))
     invoice(roux, "90.00", TODAY + dt.timedelta(days=20))   # open, not due: not listed
     notice = step(company, "formal_notice")                 # 30 days after the due date
-    context = context_for_customer(roux, notice, TODAY)
+    context = preview_of(roux, notice)
 
     assert [i["number"] for i in context["invoices"]] == [reached.number]
     assert [i["number"] for i in context["other_overdue"]] == [not_yet.number]
@@ -253,7 +233,7 @@ def test_the_preview_is_about_the_invoices_the_step_has_reached_and_lists_the_ot
 def test_when_the_step_reached_nothing_the_preview_shows_the_overdue_invoices(
         company, roux):
     late = invoice(roux, "500.00", TODAY - dt.timedelta(days=2))
-    context = context_for_customer(roux, step(company, "formal_notice"), TODAY)
+    context = preview_of(roux, step(company, "formal_notice"))
 
     assert [i["number"] for i in context["invoices"]] == [late.number]
     assert context["other_overdue"] == []
@@ -262,13 +242,32 @@ def test_when_the_step_reached_nothing_the_preview_shows_the_overdue_invoices(
 def test_the_preview_addresses_the_contact_the_run_would_choose(company, roux):
     invoice(roux, "500.00", TODAY - dt.timedelta(days=40))
     notice = step(company, "formal_notice")   # management first, then accounts payable
-    assert context_for_customer(roux, notice, TODAY)["contact"]["name"] == "Compta ROUX"
+    assert preview_of(roux, notice)["contact"]["name"] == "Compta ROUX"
 
     roux.contacts.create(name="Direction ROUX", role="management", email="dg@roux.example")
-    assert context_for_customer(roux, notice, TODAY)["contact"]["name"] == "Direction ROUX"
+    assert preview_of(roux, notice)["contact"]["name"] == "Direction ROUX"
 
 
 def test_a_collector_without_a_phone_number_leaves_it_empty(company, roux):
     invoice(roux, "500.00", TODAY - dt.timedelta(days=4))
-    collector = context_for_customer(roux, step(company), TODAY)["collector"]
+    collector = preview_of(roux, step(company))["collector"]
     assert collector["phone"] == "" and collector["name"] == "Julien Roux"
+
+
+# The portal link of a preview ------------------------------------------------------------
+
+def test_a_preview_shows_the_customers_usable_portal_link(roux):
+    now = timezone.now()
+    _link, token = portal_links.issue(roux, now)
+
+    assert preview_portal_url(roux, now) == portal_links.url(token)
+    assert PortalLink.objects.filter(customer=roux).count() == 1
+
+
+def test_without_a_usable_link_a_preview_shows_a_marked_placeholder_and_issues_none(roux):
+    now = timezone.now()
+    portal_links.issue(roux, now, days=settings.PORTAL_LINK_MIN_DAYS_LEFT - 1)
+
+    assert preview_portal_url(roux, now) == portal_links.url(PLACEHOLDER_TOKEN)
+    assert PLACEHOLDER_TOKEN in preview_portal_url(roux, now)
+    assert PortalLink.objects.filter(customer=roux).count() == 1

@@ -1,12 +1,13 @@
 """What an action says: its own subject and body where a user wrote them, else its
 step's template in the customer's language, rendered with the action's context. The
-review page shows it; the worker sends it."""
+review page shows it (with `context.preview_portal_url`); the worker sends it (with the
+link `portal.links.for_reminder` reuses or issues)."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from relance.dunning import templating
-from relance.dunning.context import build_context
+from relance.compose import formatting, templating
+from relance.compose.context import build_context
 from relance.dunning.models import StepTemplate
 
 FALLBACK_LANGUAGE = "fr"
@@ -23,9 +24,10 @@ class Wording:
     today: object = None     # the date it was rendered for (documents are as of it)
 
 
-def message_for(action, today):
-    """The action's text as it will read: its own subject and body where set, else the
-    step's template in the customer's language (French when there is none)."""
+def message_for(action, today, *, portal_url):
+    """The action's text as it will read on `today` with `portal_url` as the portal
+    address: its own subject and body where set, else the step's template in the
+    customer's language (French when there is none)."""
     language, template = _template(action)
     message = Wording(language, template, today=today)
     subject = action.subject or template[0]
@@ -35,7 +37,7 @@ def message_for(action, today):
                             "of its step.")
         return message
     try:
-        message.context = build_context(action, today)
+        message.context = build_context(action, today, portal_url=portal_url)
         rendered = templating.render(subject, body, message.context, language)
     except (templating.TemplateProblem, ValueError, TypeError) as problem:
         message.problem = str(problem)
@@ -46,7 +48,7 @@ def message_for(action, today):
 
 def _template(action):
     wanted = action.customer.language
-    if wanted not in templating.LOCALES:
+    if wanted not in formatting.LOCALES:
         wanted = FALLBACK_LANGUAGE
     if action.step_id is None:
         return wanted, ("", "")

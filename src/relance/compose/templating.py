@@ -44,7 +44,9 @@ The context (docs/templates.md has the same table, with examples):
     portal_url     str: the customer's portal link        the customer's self-service
                    (docs/portal.md); "" when there is     page; adding pay/, dispute/,
                    none: test it with {% if %}            promise/ or paid/ opens
-                                                          that action
+                                                          that action; issued when
+                                                          sent, a preview shows a
+                                                          placeholder without one
     collector      {name, email, phone, signature         the customer's collector
                     (multi-line)}                         (the company when none);
                                                           phone may be ""
@@ -53,8 +55,9 @@ The context (docs/templates.md has the same table, with examples):
     step           {name, tone}                           tone: courteous | firm |
                                                           formal_notice | legal
 
-Filters, formatted in the render's language (not Django's active language):
-`money(currency)`, `date`, `short_date`, `number`.
+Filters, formatted in the render's language (not Django's active language) by
+`formatting`: `money(currency)`, `date`, `short_date`, `number`. The texts Relance
+ships are files of relance.dunning.shipped.
 """
 import re
 import traceback
@@ -62,23 +65,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
-from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-TEXTS = Path(__file__).parent / "texts"
-SHIPPED_KEYS = (
-    "preventive", "reminder_1", "reminder_2", "firm", "formal_notice", "call",
-    "escalation", "key_preventive", "key_reminder_1", "key_reminder_2", "key_firm",
-    "risky_reminder_1",
-)
+from relance.compose import formatting
+
 # What the template editor lists, in the order of the table above.
 VARIABLES = (
     ("company.name", gettext_lazy("your company's name")),
@@ -161,15 +156,11 @@ class TemplateProblem(ValueError):
         return f"{where}: {self.message}"
 
 
-class _FilterError(Exception):
-    """A filter was misused; its message is already written for the user."""
-
-
 def render(subject_source: str, body_source: str, context: dict,
            language: str) -> Rendered:
     """Render a subject and a body; the first problem raises TemplateProblem."""
     _require_plain(context, "context")
-    environment = _environment(_locale(language))
+    environment = _environment(formatting.locale(language))
     subject = _render_field(environment, "subject", subject_source, context)
     body = _render_field(environment, "body", body_source, context)
     return Rendered(subject=" ".join(subject.split()), body=_tidy(body))
@@ -178,7 +169,7 @@ def render(subject_source: str, body_source: str, context: dict,
 def check(subject_source: str, body_source: str,
           language: str) -> list[TemplateProblem]:
     """Every problem of a subject and a body rendered against the sample context."""
-    environment = _environment(_locale(language))
+    environment = _environment(formatting.locale(language))
     context = sample_context(language)
     problems = []
     for field, source in (("subject", subject_source), ("body", body_source)):
@@ -190,20 +181,6 @@ def check(subject_source: str, body_source: str,
         if not text.strip():
             problems.append(TemplateProblem(field, None, _("the text is empty")))
     return problems
-
-
-def load_shipped(key: str, language: str) -> tuple[str, str]:
-    """(subject_source, body_source) of a text Relance ships.
-
-    The file reads `Subject: ...`, a blank line, then the body.
-    """
-    if key not in SHIPPED_KEYS:
-        raise ValueError(f"unknown shipped text {key!r}; known: {', '.join(SHIPPED_KEYS)}")
-    text = (TEXTS / _language_code(language) / f"{key}.txt").read_text(encoding="utf-8")
-    first, _blank, body = text.partition("\n\n")
-    if not first.startswith("Subject:") or "\n" in first:
-        raise ValueError(f"{key} ({language}): the first line must be 'Subject: ...'")
-    return first.removeprefix("Subject:").strip(), body.rstrip() + "\n"
 
 
 # Rendering ---------------------------------------------------------------------------
@@ -262,7 +239,7 @@ def _template_line(error):
 def _describe(error):
     """A translatable sentence for what went wrong."""
     detail = str(error)
-    if isinstance(error, _FilterError):
+    if isinstance(error, formatting.FilterError):
         return detail
     if isinstance(error, SecurityError):
         if match := re.match(r"access to attribute '(.+?)' of", detail):
@@ -309,17 +286,6 @@ def _require_plain(value, path):
 
 # Environment and filters -------------------------------------------------------------
 
-def _language_code(language):
-    code = str(language).lower().replace("_", "-").split("-")[0]
-    if code not in LOCALES:
-        raise ValueError(f"unsupported language {language!r}; known: {', '.join(LOCALES)}")
-    return code
-
-
-def _locale(language):
-    return LOCALES[_language_code(language)]
-
-
 @cache
 def _environment(locale):
     """One sandbox per locale, so that the filters format in the render's language."""
@@ -327,40 +293,12 @@ def _environment(locale):
         undefined=StrictUndefined, autoescape=False, loader=None,
         trim_blocks=True, lstrip_blocks=True)
     environment.filters.update({
-        "money": lambda amount, currency=None: _money(amount, currency, locale),
-        "date": lambda day: _date(day, "long", locale),
-        "short_date": lambda day: _date(day, "dd/MM/yyyy", locale),
-        "number": lambda value: _number(value, locale),
+        "money": lambda amount, currency=None: formatting.money(amount, currency, locale),
+        "date": lambda day: formatting.date(day, "long", locale),
+        "short_date": lambda day: formatting.date(day, "dd/MM/yyyy", locale),
+        "number": lambda value: formatting.number(value, locale),
     })
     return environment
-
-
-def _money(amount, currency, locale):
-    if not _is_number(amount):
-        raise _FilterError(_("money: %(value)r is not an amount") % {"value": amount})
-    if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
-        raise _FilterError(_("money needs a currency code, as in "
-                             "{{ invoice.amount|money(invoice.currency) }}"))
-    return format_currency(amount, currency, locale=locale)
-
-
-def _date(day, pattern, locale):
-    if not isinstance(day, date):
-        raise _FilterError(_("%(value)r is not a date") % {"value": day})
-    text = format_date(day, pattern, locale=locale)
-    if locale.startswith("fr") and pattern == "long" and day.day == 1:
-        text = "1er" + text[1:]  # French writes the first of the month "1er"
-    return text
-
-
-def _number(value, locale):
-    if not _is_number(value):
-        raise _FilterError(_("number: %(value)r is not a number") % {"value": value})
-    return format_decimal(value, locale=locale)
-
-
-def _is_number(value):
-    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
 # Sample context ----------------------------------------------------------------------
@@ -380,7 +318,7 @@ SAMPLE_WORDS = {
 def sample_context(language: str) -> dict:
     """A realistic context: a French creditor, a customer, two invoices overdue and a
     third one overdue as well, partly paid. Used for checks, the docs and previews."""
-    words = SAMPLE_WORDS[_language_code(language)]
+    words = SAMPLE_WORDS[formatting.language_code(language)]
     invoices = [
         _sample_invoice("FA-2026-0142", date(2026, 3, 16), date(2026, 4, 15), "4830.00"),
         _sample_invoice("FA-2026-0187", date(2026, 3, 31), date(2026, 4, 30), "1234.56"),

@@ -12,11 +12,13 @@ import pytest
 from django.utils import translation
 from stdnum import iso11649
 
-from relance.dunning import templating
-from relance.dunning.templating import TemplateProblem, check, load_shipped, render
+from relance.compose import templating
+from relance.compose.templating import TemplateProblem, check, render
+from relance.dunning import shipped
+from relance.dunning.shipped import load_shipped
 
-LANGUAGES = ("fr", "en")
-SHIPPED = [(key, language) for key in templating.SHIPPED_KEYS for language in LANGUAGES]
+LANGUAGES = shipped.LANGUAGES
+SHIPPED = [(key, language) for key in shipped.SHIPPED_KEYS for language in LANGUAGES]
 TOTAL = {"fr": "7\u202f024,56\xa0€", "en": "€7,024.56"}
 INTERNAL_KEYS = {"escalation"}  # a task for the team, not a text for the customer
 
@@ -159,8 +161,8 @@ def test_the_sample_payment_reference_is_a_valid_creditor_reference():
 
 def test_every_shipped_file_has_a_key_and_every_key_a_file():
     for language in LANGUAGES:
-        folder = Path(templating.__file__).parent / "texts" / language
-        assert sorted(p.stem for p in folder.glob("*.txt")) == sorted(templating.SHIPPED_KEYS)
+        folder = Path(shipped.__file__).parent / "texts" / language
+        assert sorted(p.stem for p in folder.glob("*.txt")) == sorted(shipped.SHIPPED_KEYS)
 
 
 def test_load_shipped_refuses_an_unknown_key_or_language():
