@@ -42,8 +42,6 @@ PAYMENT_PLAN = "payment_plan"
 DECLARED_PAID = "declared_paid"
 NO_SCENARIO = "no_scenario"
 
-NEVER = dt.date(9999, 12, 31)   # next_on of an invoice its scenario has finished with
-
 
 def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
