@@ -51,7 +51,7 @@ def invoice_document(company, customer, invoice, language):
     if invoice.pdf:
         with invoice.pdf.open("rb") as handle:
             return f"{invoice.number}.pdf", handle.read()
-    from relance.delivery.documents import invoice_summary_pdf  # WeasyPrint: 1 s to import
+    from relance.delivery.documents import invoice_summary_pdf  # WeasyPrint: slow to import
     content = invoice_summary_pdf(company, customer, _invoice_data(invoice), language)
     return f"{invoice.number}-summary.pdf", content
 
@@ -132,7 +132,7 @@ class Letter:
             + ([context["contact"]["name"]] if context["contact"] else [])
             + context["customer"]["address"].splitlines()) if line]
         message.postage = self.postage
-        from relance.delivery.documents import letter_pdf   # WeasyPrint: 1 s to import
+        from relance.delivery.documents import letter_pdf   # WeasyPrint: slow to import
         content = letter_pdf(context, wording.subject, wording.body,
                                        wording.language,
                                        registered=self.postage == Postage.REGISTERED)
