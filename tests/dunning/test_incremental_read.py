@@ -49,11 +49,14 @@ LEDGERS = st.tuples(st.lists(INVOICES, min_size=1, max_size=8),
 
 
 def actions(day_plan):
-    """What a plan does, per customer: step, channel, contact, invoices and amounts."""
+    """What a plan does, per customer: step, channel, contact, invoices and amounts.
+    The invoices are compared in id order: a full read on PostgreSQL gets them in the
+    table's order, which updates shuffle."""
     return sorted(
         (d.planned.customer_id, d.step.id, d.planned.currency, d.channel, d.contact_id,
-         tuple((r.invoice.id, r.occurrence, r.invoice.open_amount) for r in d.planned.reached),
-         tuple(i.id for i in d.planned.others), d.planned.amount, d.day)
+         sorted((r.invoice.id, r.occurrence, r.invoice.open_amount)
+                for r in d.planned.reached),
+         sorted(i.id for i in d.planned.others), d.planned.amount, d.day)
         for d in day_plan.drafts_with_others)
 
 
