@@ -7,15 +7,15 @@ from django.db import connection
 
 from relance.cases import services as cases
 from relance.dunning import loading, triggers
+from relance.dunning.planner import NEVER
 from relance.dunning.models import InvoiceProgress, Scenario, SegmentRule, Step
-from relance.dunning.run import load, run_dunning
+from relance.dunning.run import load, read, run_dunning
 from relance.ledger.models import Company
 from tests.dunning.world import D, creditor, customer, invoice
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = D(2026, 6, 15)
-NEVER = loading.NEVER
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_the_run_trusts_next_dates_only_under_the_rules_it_recorded(company):
     invoice(late, "100.00", D(2026, 6, 12))
 
     def trusted(day):
-        return load(company, day, incremental=True).reader.trusted
+        return read(company, day, incremental=True)[1].trusted
 
     assert not trusted(MONDAY)                          # no progress yet
     run_dunning(company, MONDAY)

@@ -329,9 +329,9 @@ def test_the_summary_written_is_the_summary_shown(company):
 
 
 def test_progress_is_recorded_the_same_way_in_bulk(company, monkeypatch):
-    from relance.dunning import run as run_module
+    from relance.dunning import record
 
-    monkeypatch.setattr(run_module, "COPY_FROM", 0)   # PostgreSQL then upserts by COPY
+    monkeypatch.setattr(record, "COPY_FROM", 0)   # PostgreSQL then upserts by COPY
     late = customer(company, "LATE")
     inv = invoice(late, "100.00", D(2026, 6, 12))
     run_dunning(company, MONDAY)
@@ -375,10 +375,10 @@ def test_a_first_run_leaves_statistics_of_the_progress_it_wrote(company, monkeyp
     a first run, before autovacuum gets to them, PostgreSQL would guess that a third of
     the invoices are due and read all of them."""
     from relance.db import batch
-    from relance.dunning import run
+    from relance.dunning import record
 
     gathered = []
-    monkeypatch.setattr(run, "analyze",
+    monkeypatch.setattr(record, "analyze",
                         lambda *models: gathered.extend(models) or batch.analyze(*models))
     postgres = connection.vendor == "postgresql"
     table = InvoiceProgress._meta.db_table

@@ -39,7 +39,7 @@ def invoice_document(company, customer, invoice, language):
     if invoice.pdf:
         with invoice.pdf.open("rb") as handle:
             return f"{invoice.number}.pdf", handle.read()
-    from relance.compose.documents import invoice_summary_pdf  # WeasyPrint: 1 s to import
+    from relance.compose.documents import invoice_summary_pdf  # WeasyPrint: slow to import
     content = invoice_summary_pdf(company, customer, _invoice_data(invoice), language)
     return f"{invoice.number}-summary.pdf", content
 
@@ -92,7 +92,7 @@ def letter(message, wording, invoices, postage):
         + ([context["contact"]["name"]] if context["contact"] else [])
         + context["customer"]["address"].splitlines()) if line]
     message.postage = postage
-    from relance.compose.documents import letter_pdf   # WeasyPrint: 1 s to import
+    from relance.compose.documents import letter_pdf   # WeasyPrint: slow to import
     content = letter_pdf(context, wording.subject, wording.body, wording.language,
                          registered=postage == Postage.REGISTERED)
     attach(message, f"letter-{action.customer.reference}-{action.pk}.pdf", content)

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 DUE_DATE = "due_date"
 PREVIOUS_STEP = "previous_step"
+NEVER = dt.date(9999, 12, 31)   # the next date of an invoice its scenario has finished with
 
 
 @dataclass(frozen=True, slots=True)

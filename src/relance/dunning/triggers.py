@@ -3,7 +3,7 @@
 `next_on` is computed from the invoice's due date and its customer's scenario. When
 either changes, by any path (the ORM, an import's raw UPDATE, the admin, SQL by hand),
 the trigger clears it, so the next run reads the invoice again and recomputes it
-(`run._stale`). An invoice that is paid or cancelled gets `NEVER` (the run has nothing
+(`plan._stale`). An invoice that is paid or cancelled gets `NEVER` (the run has nothing
 to do for it, and its progress would otherwise be read every day from then on), and
 one that opens again is cleared. The run trusts `next_on` without checking those inputs only while the
 triggers are in place (`installed`): a SQLite table rebuilt by a later migration loses

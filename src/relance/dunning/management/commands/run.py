@@ -25,7 +25,7 @@ def iso_date(text):
 class Command(BaseCommand):
     help = "Plan and queue the day's dunning actions."
     # a batch job started by cron every day: the system checks import every view, the
-    # PDF engine with them (3 s and 40 MB), for nothing it uses; `relance check` runs them
+    # PDF engine with them, for nothing it uses; `relance check` runs them
     requires_system_checks = []
 
     def add_arguments(self, parser):
