@@ -150,7 +150,7 @@ class _WriterThread:
     def _work(self):
         cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
         # the job builds its rows itself, JSON included, and its tests check them: SQLite
-        # would otherwise parse every JSON column again (a first dunning run: 60 MB)
+        # would otherwise parse every JSON column again (see docs/benchmarks.md)
         cursor.execute("PRAGMA ignore_check_constraints = ON")
         try:
             while (item := self.queue.get()) is not None:
