@@ -10,7 +10,7 @@ from django.urls import reverse
 from relance.cases.models import Dispute, Promise
 from tests.dunning.world import creditor, customer
 from tests.plugins.browser import PASSWORD
-from tests.web.ledger_builders import days_ago, invoice
+from tests.support.ledger_builders import days_ago, invoice
 
 
 @pytest.fixture

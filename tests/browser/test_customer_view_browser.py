@@ -15,7 +15,7 @@ from relance.ledger.models import Event
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
 from tests.plugins.browser import PASSWORD, log_in
-from tests.web.ledger_builders import days_ago, invoice
+from tests.support.ledger_builders import days_ago, invoice
 
 ROLES = {"admin": "ada", "credit_manager": "claire", "collector": "paul", "sales": "sam"}
 

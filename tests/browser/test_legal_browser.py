@@ -12,7 +12,7 @@ from relance.cases.models import AgencyReport, Handover
 from relance.ledger.models import Event
 from tests.dunning.world import creditor, customer
 from tests.plugins.browser import PASSWORD
-from tests.web.ledger_builders import invoice
+from tests.support.ledger_builders import invoice
 
 
 @pytest.fixture

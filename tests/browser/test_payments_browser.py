@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from relance.ledger.models import Invoice
 from tests.insights.world import build
-from tests.web.ledger_builders import days_ago
+from tests.support.ledger_builders import days_ago
 from tests.workspace.test_payments import pay
 
 

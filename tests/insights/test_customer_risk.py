@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from relance.insights.behaviour import summary_for
 from relance.insights.models import Alert
 from tests.insights.world import build
-from tests.web.ledger_builders import paid_invoice
+from tests.support.ledger_builders import paid_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_a_customer_drifting_later_raises_an_alert_found_in_sql(world):
     from relance.insights import alerts, behaviour
     from relance.ledger.models import Event, InvoiceStatus
     from tests.dunning.world import customer
-    from tests.web.ledger_builders import days_ago, invoice
+    from tests.support.ledger_builders import days_ago, invoice
 
     garnier = customer(world["company"], "GARNIER", name="Garnier SA")
     for due_days_ago, late in ((300, 20), (250, 20), (200, 20), (80, 40), (60, 40)):

@@ -128,7 +128,7 @@ def test_an_empty_database_shows_an_empty_dashboard(client, db):
 
 
 def test_figures_are_kept_until_the_ledger_changes(client, world, django_assert_max_num_queries):
-    from tests.web.ledger_builders import invoice
+    from tests.support.ledger_builders import invoice
 
     assert dashboard(client, world["claire"]).context["f"].receivables == 9000
     with django_assert_max_num_queries(25) as counted:

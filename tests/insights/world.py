@@ -15,7 +15,7 @@ from django.utils import timezone
 from relance.cases.models import Dispute, Promise, PromiseStatus
 from relance.ledger.models import Contact
 from tests.dunning.world import creditor, customer, team
-from tests.web.ledger_builders import days_ago, invoice, paid_invoice
+from tests.support.ledger_builders import days_ago, invoice, paid_invoice
 
 
 def build():

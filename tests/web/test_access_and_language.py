@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from relance.ledger.models import Company, Customer
 from relance.team.models import User
-from tests.web.ledger_builders import invoice
+from tests.support.ledger_builders import invoice
 
 
 @pytest.fixture

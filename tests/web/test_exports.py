@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from relance.dunning.run import run_dunning
 from relance.team.models import User
 from tests.dunning.world import creditor, customer
-from tests.web.ledger_builders import days_ago, invoice
+from tests.support.ledger_builders import days_ago, invoice
 
 
 @pytest.fixture

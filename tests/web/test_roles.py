@@ -36,7 +36,7 @@ from relance.portal import uploads
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
 from tests.portal.test_scope import PDF
-from tests.web.ledger_builders import invoice
+from tests.support.ledger_builders import invoice
 
 ROLES = ("admin", "credit_manager", "collector", "sales")
 ALLOWED = {200, 302, 400}

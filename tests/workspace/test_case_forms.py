@@ -21,7 +21,7 @@ from relance.dunning.run import run_dunning
 from relance.ledger.models import Customer, Event, Invoice
 from relance.team.models import User
 from tests.dunning.world import creditor, customer
-from tests.web.ledger_builders import invoice
+from tests.support.ledger_builders import invoice
 
 TODAY = timezone.localdate
 DAY = timedelta(days=1)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from relance.ledger import timeline
 from relance.ledger.models import Company, Contact, ContactRole, Customer
 from relance.team.models import User
-from tests.web.ledger_builders import days_ago, dispute, invoice, paid_invoice
+from tests.support.ledger_builders import days_ago, dispute, invoice, paid_invoice
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from relance.ledger.models import Event
 from relance.team.models import Note, Notification, User
 from tests.dunning.world import creditor, customer
 from tests.support.pdf import pdf_text
-from tests.web.ledger_builders import invoice
+from tests.support.ledger_builders import invoice
 
 CONFIG = Config(Hours.parse("00:00-23:59"), lease_seconds=60, retry_seconds=60,
                 max_attempts=3, max_per_minute=0)

@@ -13,7 +13,7 @@ from relance.ledger import timeline
 from relance.ledger.models import Allocation, Company, Customer, InvoiceKind, InvoiceStatus
 from relance.team.models import User
 from relance.workspace.views import invoices as invoice_views
-from tests.web.ledger_builders import days_ago, dispute, invoice, paid_invoice
+from tests.support.ledger_builders import days_ago, dispute, invoice, paid_invoice
 
 
 @pytest.fixture

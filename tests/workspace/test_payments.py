@@ -23,7 +23,7 @@ import tinyhtml5
 from relance.ledger.models import Allocation, Payment
 from relance.workspace.views import payments as payments_view
 from tests.dunning.world import creditor, customer, team
-from tests.web.ledger_builders import days_ago, invoice
+from tests.support.ledger_builders import days_ago, invoice
 from tests.web.test_exports import read_csv, read_xlsx
 
 NEWEST_FIRST = ["WIRE-BLANC", "VIR-ROUX-1", "CHQ-BLANC", "VIR-ROUX-2"]
