@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 
 from relance.imports import legal_checks
 from relance.ledger.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
-from relance.recovery.limitation import years_after
+from relance.legal.limitation import years_after
 from tests.dunning.world import creditor, customer, invoice, team
 
 D = dt.date

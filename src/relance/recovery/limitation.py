@@ -1,22 +1,15 @@
-"""Limitation of a commercial claim (Code de commerce L110-4): five years from the due
-date. A partial payment (or an acknowledgement of the debt) interrupts it: a new five
-years runs from that day (Code civil 2240, 2231).
+"""The limitation of the open invoices of a customer's file, read from the ledger; the
+rule itself (five years, interruptions, month ends) is `relance.legal.limitation`.
 
-A period in years ends on the same date of the last year, or the last day of the month
-when that date does not exist (29 February -> 28 February; Code de procédure civile
-641). The claim can still be brought on the limitation date, not after it.
+A partial payment interrupts it, and so does an acknowledgement of the debt by the
+debtor (Code civil 2240): a promise to pay recorded for the invoice (unless cancelled:
+it was recorded in error) and a payment plan the debtor accepted (active, completed or
+broken since) count as acknowledgements on the day they were recorded. Credit notes
+are the creditor's doing and do not interrupt.
 
-An acknowledgement of the debt by the debtor interrupts it too (Code civil 2240): a
-promise to pay recorded for the invoice (unless cancelled: it was recorded in error)
-and a payment plan the debtor accepted (active, completed or broken since) count as
-acknowledgements on the day they were recorded. Credit notes are the creditor's doing
-and do not interrupt.
-
-`limitation_date` and `last_interruption` are pure; `approaching` and `of_invoice` read
-the ledger: the open invoices whose limitation date falls within some days of a date,
-or has passed.
+`approaching` and `of_invoice` read the ledger: the open invoices whose limitation
+date falls within some days of a date, or has passed.
 """
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -24,27 +17,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus
+from relance.legal.limitation import YEARS, last_interruption, limitation_date, years_after
 
-YEARS = 5
 WITHIN_DAYS = 180
-
-
-def limitation_date(due_date, last_interruption=None):
-    """The last day on which the claim of an invoice due on `due_date` can be brought,
-    five years after the due date or after the last interruption when later."""
-    start = max(due_date, last_interruption) if last_interruption else due_date
-    return years_after(start, YEARS)
-
-
-def last_interruption(*days):
-    """The latest of the interruptions' dates (payments, acknowledgements), or None."""
-    known = [day for day in days if day is not None]
-    return max(known) if known else None
-
-
-def years_after(day, years):
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ The world: an invoice due on 15 March 2021 that the customer paid in part on 10 
 """
 import datetime as dt
 
-from relance.recovery.limitation import limitation_date, years_after
+from relance.legal.limitation import limitation_date, years_after
 
 D = dt.date
 
