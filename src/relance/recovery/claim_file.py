@@ -12,7 +12,7 @@ from relance.dunning.models import Channel, Tone
 from relance.ledger.claims import customer_statement
 from relance.ledger.models import Invoice
 from relance.recovery import limitation
-from relance.recovery.path import ClaimLine, Debtor, recommend
+from relance.legal.procedure import ClaimLine, Debtor, recommend
 
 FORMAL_TONES = (Tone.FORMAL_NOTICE, Tone.LEGAL)
 LETTERS = (Channel.LETTER, Channel.REGISTERED_LETTER)

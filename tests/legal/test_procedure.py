@@ -5,7 +5,7 @@ that decides is open principal + penalties + indemnity, in euros."""
 import datetime as dt
 from decimal import Decimal
 
-from relance.recovery.path import (
+from relance.legal.procedure import (
     DECLARE_CLAIM, DISPUTED, NOT_DUE, NOTHING_TO_CLAIM, ORDER_FOR_PAYMENT, SMALL_CLAIMS,
     TIME_BARRED, ClaimLine, Debtor, recommend,
 )
