@@ -17,7 +17,7 @@ from relance.cases.models import Dispute, PaymentDeclaration, Promise
 from relance.cases.services import CaseRefused
 from relance.delivery import calls
 from relance.delivery.calls import CallRefused, Outcome
-from relance.dunning import loading
+from relance.dunning import loading, stops
 from relance.dunning.models import Action, ActionInvoice, ActionStatus, Channel, Step
 from relance.dunning.recipients import CALL, route
 from relance.dunning.run import run_dunning
@@ -246,7 +246,7 @@ def test_says_paid_declares_the_payment_and_holds_the_reminders(world):
         Decimal("2000.00"), dt.date(2026, 3, 9), "pending")
     assert declaration.invoices.count() == 2
     assert events("payment.declared") and events("call.says_paid")
-    stopped = loading.stopped_invoice_ids(world["company"], TUESDAY)[loading.DECLARED_PAID]
+    stopped = loading.stopped_invoice_ids(world["company"], TUESDAY)[stops.DECLARED_PAID]
     assert stopped == {i.pk for i in world["roux_invoices"]}
 
 

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relance.cases import services as cases
+from relance.cases.models import PaymentPlan
 from relance.delivery import outbox
 from relance.delivery.channels import Postman
 from relance.delivery.models import Message, MessageState
 from relance.delivery.policy import Hours
 from relance.delivery.sending import Config, Courier
-from relance.dunning import actions
+from relance.dunning import actions, stops
 from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Contact, Event
@@ -104,6 +105,54 @@ def test_an_invoice_paid_before_delivery_is_never_reminded(company, courier, smt
     assert smtp_server.messages == []
     assert Action.objects.get().status == ActionStatus.CANCELLED
     assert Event.objects.filter(type="message.skipped", customer=late).exists()
+
+
+def _promise(late, held):
+    cases.record_promise(late, [held], held.open_amount, MONDAY + dt.timedelta(days=10),
+                         MONDAY)
+
+
+def _customer_hold(late, held):
+    cases.put_on_hold(late, "checking the account", None, MONDAY)
+
+
+def _payment_plan(late, held):
+    PaymentPlan.objects.create(customer=late, instalments=3, starts_on=MONDAY,
+                               status="active").invoices.set([held])
+
+
+def _declared(late, held):
+    cases.declare_payment(late, [held], held.open_amount, MONDAY, MONDAY)
+
+
+@pytest.mark.parametrize("record, reason", [
+    (_promise, stops.PROMISED), (_customer_hold, stops.CUSTOMER_ON_HOLD),
+    (_payment_plan, stops.PAYMENT_PLAN), (_declared, stops.DECLARED_PAID),
+])
+def test_anything_recorded_after_the_run_stops_the_queued_reminder_with_its_reason(
+        company, courier, smtp_server, record, reason):
+    late = customer(company, "LATE")
+    held = invoice(late, "100.00", LATE, number="F-2026-0007")
+    run_dunning(company, MONDAY)
+    record(late, held)
+    outcome = courier.handle_one(TEN_AM)
+    assert outcome.state == MessageState.SKIPPED
+    assert smtp_server.messages == []
+    assert Action.objects.get().status == ActionStatus.CANCELLED
+    skipped = Event.objects.get(type="message.skipped", customer=late)
+    assert f"F-2026-0007: {stops.LABELS[reason]}" in skipped.message
+
+
+def test_an_invoice_left_open_at_exactly_the_tolerance_is_planned_and_sent(
+        company, courier, smtp_server):
+    """The run and the worker draw the line at the same place: below the tolerance is
+    paid, the tolerance itself is still owed."""
+    late = customer(company, "LATE")
+    invoice(late, str(company.dunning_tolerance - Decimal("0.01")), LATE)
+    owed = invoice(late, str(company.dunning_tolerance), LATE)
+    run_dunning(company, MONDAY)
+    assert courier.handle_one(TEN_AM).state == MessageState.SENT
+    assert Message.objects.get().invoices == [owed.pk]
 
 
 def test_a_disputed_invoice_drops_out_and_the_others_still_go(company, courier, smtp_server):

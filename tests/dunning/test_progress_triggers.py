@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from relance.cases import services as cases
-from relance.dunning import loading, triggers
+from relance.dunning import loading, stops, triggers
 from relance.dunning.planner import NEVER
 from relance.dunning.models import InvoiceProgress, Scenario, SegmentRule, Step
 from relance.dunning.run import load, read, run_dunning
@@ -148,8 +148,8 @@ def test_disputes_of_another_companys_invoices_stop_nothing_here(company):
     cases.open_dispute(theirs, "quality", "", MONDAY)
     cases.open_dispute(ours, "quality", "", MONDAY)
 
-    assert loading.stopped_invoice_ids(company, MONDAY)[loading.DISPUTED] == {ours.pk}
-    assert loading.stopped_invoice_ids(other, MONDAY)[loading.DISPUTED] == {theirs.pk}
+    assert loading.stopped_invoice_ids(company, MONDAY)[stops.DISPUTED] == {ours.pk}
+    assert loading.stopped_invoice_ids(other, MONDAY)[stops.DISPUTED] == {theirs.pk}
 
 
 def test_an_invoice_disputed_before_any_reminder_is_read_again_once_resolved(company):

@@ -7,15 +7,17 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from relance.cases import services as cases
-from relance.cases.models import PaymentDeclaration, PaymentPlan
+from relance.cases.models import DeclarationStatus, PaymentDeclaration, PaymentPlan
 from relance.dunning.models import (
     Action, ActionInvoice, ActionStatus, InvoiceProgress, Run, Scenario, SegmentRule, Step,
 )
 from relance.dunning.actions import invoice_timeline
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
+from relance.team.models import Notification, User
 from tests.dunning.world import D, creditor, customer, invoice
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +205,44 @@ def test_a_payment_plan_or_a_declared_payment_holds_reminders(company):
     result = run_dunning(company, MONDAY)
     assert result.stopped == {"payment_plan": 1, "declared_paid": 1}
     assert result.actions[0].summary["invoices"] == [free.pk]
+
+
+def test_a_declared_payment_nothing_matched_expires_after_ten_business_days(company):
+    """Declared on Monday 1 June: it holds the reminders through Friday 12 June (nine
+    business days later) and expires on the run of Monday 15 June, the tenth; the
+    collector who owns the customer hears of it."""
+    owner = User.objects.create_user("julien@ateliers-test.example", None, role="collector")
+    late = customer(company, "LATE", owner=owner)
+    declared = invoice(late, "100.00", D(2026, 5, 20), number="F-DECLARED")
+    claim = cases.declare_payment(late, [declared], Decimal("100"), D(2026, 6, 1),
+                                  D(2026, 6, 1))
+    PaymentDeclaration.objects.filter(pk=claim.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 6, 1, 16, 30)))
+    assert run_dunning(company, D(2026, 6, 12)).stopped == {"declared_paid": 1}
+    claim.refresh_from_db()
+    assert claim.status == DeclarationStatus.PENDING
+    result = run_dunning(company, MONDAY)
+    claim.refresh_from_db()
+    assert claim.status == DeclarationStatus.EXPIRED
+    assert [a.summary["invoices"] for a in result.actions] == [[declared.pk]]
+    expired = Event.objects.get(type="payment.declaration_expired")
+    assert expired.customer == late and expired.data["invoices"] == ["F-DECLARED"]
+    [notice] = Notification.objects.filter(user=owner)
+    assert late.name in notice.text
+
+
+def test_a_company_may_let_a_declared_payment_hold_reminders_longer(company):
+    company.declaration_days = 15
+    company.save()
+    late = customer(company, "LATE")
+    declared = invoice(late, "100.00", D(2026, 5, 20))
+    claim = cases.declare_payment(late, [declared], Decimal("100"), D(2026, 6, 1),
+                                  D(2026, 6, 1))
+    PaymentDeclaration.objects.filter(pk=claim.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 6, 1, 9, 0)))
+    assert run_dunning(company, MONDAY).stopped == {"declared_paid": 1}
+    claim.refresh_from_db()
+    assert claim.status == DeclarationStatus.PENDING
 
 
 def test_an_email_step_for_a_customer_nobody_can_read_becomes_a_letter(company):

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from relance.cases.models import Dispute, Handover, PaymentPlan, Promise
+from relance.cases.models import Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise
 from relance.compose.messages import attach
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
@@ -63,6 +63,7 @@ ROUTES = {
     "web:customer_release": ("----", "yyyn"),
     "web:promise_record": ("----", "yyyn"),
     "web:promise_cancel": ("----", "yyyn"),
+    "web:declaration_reject": ("----", "yyyn"),
     "web:reminder_send": ("----", "yyyn"),
     "web:call_log": ("----", "yyyn"),
     "web:customer_dispute": ("----", "yyyy"),
@@ -165,6 +166,9 @@ def world(db, settings, tmp_path):
     promise = Promise.objects.create(customer=mine, amount=Decimal(10),
                                      promised_for=timezone.localdate() + dt.timedelta(days=5))
     promise.invoices.set([late])
+    declaration = PaymentDeclaration.objects.create(customer=mine, amount=Decimal(10),
+                                                    paid_on=timezone.localdate())
+    declaration.invoices.set([late])
     step = Step.objects.filter(scenario__company=company).order_by("id").first()
     call = _action(mine, step, "call", ActionStatus.PLANNED)
     awaiting = _action(mine, step, "email", ActionStatus.AWAITING_APPROVAL)
@@ -175,7 +179,8 @@ def world(db, settings, tmp_path):
     note = Note.objects.create(company=company, customer=mine, author=people["sales"],
                                text="x", created_at=timezone.now())
     return {"company": company, "people": people, "customer": mine, "invoice": late,
-            "dispute": dispute, "promise": promise, "step": step, "call": call,
+            "dispute": dispute, "promise": promise, "declaration": declaration,
+            "step": step, "call": call,
             "action": awaiting, "message": message, "note": note,
             "attachment": message.attachments.get(), **_portal_and_agency(mine)}
 
@@ -237,6 +242,7 @@ def _value(name, route, key, world, user, client):
                 "notifications": own_notification(world, user) if user else 1,
                 }.get(first, world["customer"].pk if "customers" in route else 999999)
     return {"promise_pk": world["promise"].pk, "dispute_pk": world["dispute"].pk,
+            "declaration_pk": world["declaration"].pk,
             "attachment_pk": world["attachment"].pk, "handover_pk": world["handover"].pk,
             "decision": "accept"}[key]
 

@@ -15,7 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from relance.cases import services
+from relance.cases.models import (
+    DeclarationStatus, Dispute, DisputeStatus, Promise, PromiseStatus,
+)
 from relance.dunning.models import Action, ActionKind, InvoiceProgress, Scenario, Step
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Customer, Event, Invoice
@@ -334,6 +337,57 @@ def test_a_promise_stops_the_next_run_for_its_invoices_only(julien, world):
     assert "F-100" in reminded
     assert "F-45" not in reminded
     assert result.stopped["promised"] == 1
+
+
+# A payment the customer declared
+
+def declared(world):
+    return services.declare_payment(world["late"], [world["f45"]], Decimal("3000.00"),
+                                    TODAY() - DAY, TODAY(), note="virement du 12")
+
+
+def reject_url(world, declaration):
+    return reverse("web:declaration_reject", args=[world["late"].pk, declaration.pk])
+
+
+def test_the_page_lists_the_declared_payment_with_a_way_to_reject_it(julien, world):
+    declaration = declared(world)
+    page = julien.get(reverse("web:customer", args=[world["late"].pk])).content.decode()
+    assert "virement du 12" in page and reject_url(world, declaration) in page
+
+
+def test_a_rejected_declaration_stops_holding_reminders_and_says_why(julien, world):
+    declaration = declared(world)
+    assert run_dunning(world["company"], TODAY(), dry_run=True).stopped["declared_paid"] == 1
+
+    response = julien.post(reject_url(world, declaration), {"reason": "nothing on the bank"},
+                           follow=True)
+
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.REJECTED
+    assert list(response.context["declarations"]) == []
+    event = Event.objects.get(type="payment.declaration_rejected")
+    assert event.message == "nothing on the bank" and event.actor == world["julien"]
+    assert "declared_paid" not in run_dunning(world["company"], TODAY(),
+                                              dry_run=True).stopped
+
+
+def test_a_rejection_without_a_reason_changes_nothing(julien, world):
+    declaration = declared(world)
+    response = julien.post(reject_url(world, declaration), {"reason": "  "}, follow=True)
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.PENDING
+    [said] = response.context["messages"]
+    assert said.level_tag == "error"
+    assert events("payment.declaration_rejected") == []
+
+
+def test_another_collectors_customer_declaration_cannot_be_rejected(client, world):
+    declaration = declared(world)
+    client.force_login(world["sophie"])
+    assert client.post(reject_url(world, declaration), {"reason": "no"}).status_code == 404
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.PENDING
 
 
 # A reminder sent by hand

@@ -1,8 +1,8 @@
 """Handing invoices over to a collection agency, recording what it reports, ending it.
 
 While a hand-over is active the agency collects: the daily run leaves its invoices
-alone (stop reason `handed_over`, `dunning.loading`) and the worker drops them from
-any reminder still waiting (`delivery.policy.still_due`). Each step leaves a timeline
+alone and the worker drops them from any reminder still waiting (stop reason
+`handed_over`, `dunning.stops`). Each step leaves a timeline
 row: `handover.started`, `handover.report`, `handover.ended`.
 
 Like `services`, these validate what the database cannot and raise `CaseRefused`

@@ -120,6 +120,7 @@ class DeclarationStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting reconciliation")
     RECONCILED = "reconciled", _("Reconciled")
     REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired without a matching payment")
 
 
 class PaymentDeclaration(models.Model):

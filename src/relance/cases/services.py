@@ -6,13 +6,17 @@ invoices belong to which customer) and raise `CaseRefused` with a message for th
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from relance.cases.models import (
-    Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
+    DeclarationStatus, Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
 )
 from relance.ledger import timeline
 from relance.ledger.models import InvoiceStatus
+from relance.team import notify
 
 
 class CaseRefused(ValueError):
@@ -136,6 +140,82 @@ def declare_payment(customer, invoices, amount, paid_on, on_date, note="", user=
                           "invoices": [i.number for i in invoices]},
                     **_with_label(user, actor_label))
     return declaration
+
+
+@transaction.atomic
+def reject_declaration(declaration, reason, user=None):
+    """A collector found no such payment: the declaration stops holding reminders."""
+    if not reason.strip():
+        raise CaseRefused(_("Say why the declared payment is rejected."))
+    if not _settle_declaration(declaration, DeclarationStatus.REJECTED):
+        raise CaseRefused(_("This declared payment is no longer awaiting reconciliation."))
+    timeline.record(declaration.customer.company, "payment.declaration_rejected",
+                    customer=declaration.customer, message=reason.strip(),
+                    data=_declaration_data(declaration), **timeline.actor_of(user))
+
+
+def expire_declarations(company, declared_by):
+    """Each declaration still pending that was made on or before `declared_by` (the
+    company's `declaration_days` business days before the day: the caller counts
+    them) expires: a timeline event, and a notice to the customer's owner, who may
+    want to call. Returns the declarations expired."""
+    pending = (PaymentDeclaration.objects
+               .filter(customer__company=company, status=DeclarationStatus.PENDING,
+                       created_at__date__lte=declared_by)
+               .select_related("customer__owner").prefetch_related("invoices"))
+    expired = []
+    for declaration in pending:
+        with transaction.atomic():
+            if not _settle_declaration(declaration, DeclarationStatus.EXPIRED):
+                continue
+            customer = declaration.customer
+            said = _("No payment received matched the payment of %(amount)s the customer "
+                     "declared on %(day)s: reminders resume.") % {
+                "amount": _amount_of(declaration),
+                "day": date_format(timezone.localdate(declaration.created_at),
+                                   "SHORT_DATE_FORMAT")}
+            timeline.record(company, "payment.declaration_expired", customer=customer,
+                            actor_label="system", message=said,
+                            data=_declaration_data(declaration))
+            if customer.owner is not None:
+                _tell_expired(customer, declaration)
+            expired.append(declaration)
+    return expired
+
+
+def _settle_declaration(declaration, status):
+    """Compare-and-set: only a pending declaration changes, once."""
+    changed = PaymentDeclaration.objects.filter(
+        pk=declaration.pk, status=DeclarationStatus.PENDING).update(status=status)
+    declaration.status = status if changed else declaration.status
+    return changed == 1
+
+
+def _declaration_data(declaration):
+    return {"declaration": declaration.pk, "amount": str(declaration.amount),
+            "paid_on": declaration.paid_on.isoformat(),
+            "invoices": sorted(i.number for i in declaration.invoices.all())}
+
+
+def _amount_of(declaration):
+    """The declared amount with the currency of its invoices (one currency a case)."""
+    first = next(iter(declaration.invoices.all()), None)
+    return f"{declaration.amount} {first.currency if first else ''}".strip()
+
+
+def _tell_expired(customer, declaration):
+    link = reverse("web:customer", args=[customer.pk]) + "?tab=timeline"
+
+    def compose():
+        what = {"customer": customer.name, "reference": customer.reference,
+                "amount": _amount_of(declaration), "paid_on": declaration.paid_on,
+                "url": notify.absolute(link)}
+        text = _("%(customer)s: the declared payment was not received") % what
+        body = _("%(customer)s (%(reference)s) declared a payment of %(amount)s made on "
+                 "%(paid_on)s. No payment received matched it in time: the declaration "
+                 "expired and reminders resume.\n\nSee the customer: %(url)s") % what
+        return text, body
+    notify.users([customer.owner], compose, link)
 
 
 def _user(user):

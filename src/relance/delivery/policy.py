@@ -1,8 +1,7 @@
-"""Delivery rules, pure: when to retry, when sending is allowed, what is still worth
-claiming. Time and data come in as arguments."""
+"""Delivery rules, pure: when to retry, when sending is allowed. Time and data come in
+as arguments. What a message may still claim is the run's rule, `dunning.stops`."""
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 
@@ -45,22 +44,3 @@ class Hours:
         day = calendar.on_or_after(day)
         start = dt.datetime.combine(day, self.opens)
         return max(start, local) if day == local.date() else start
-
-
-@dataclass(frozen=True)
-class InvoiceState:
-    """What the worker checks again at send time, for one invoice."""
-    id: int
-    open_amount: Decimal
-    disputed: bool
-    on_hold: bool
-    handed_over: bool = False     # a collection agency has it
-
-
-def still_due(invoices, tolerance):
-    """The ids of the invoices a message may still claim: neither paid (open amount
-    above the company's tolerance), nor disputed, nor put on hold, nor handed over to
-    a collection agency since planning."""
-    return [i.id for i in invoices
-            if i.open_amount > tolerance and not i.disputed and not i.on_hold
-            and not i.handed_over]

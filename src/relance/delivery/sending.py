@@ -4,9 +4,11 @@
 
 1. Claim a due message (relance.delivery.outbox.claim). Outside business hours, or
    when the rate limit is reached, only letters and tasks are claimed.
-2. Check again what the message may still claim: an invoice paid, disputed or put on
-   hold since planning drops out; with none left, or the action cancelled, the message
-   is skipped.
+2. Check again what the message may still claim, by the rule the run planned it with
+   (relance.dunning.stops): an invoice paid, disputed, put on hold, promised, in a
+   payment plan, declared paid or handed over since planning drops out; with none
+   left, or the action cancelled, the message is skipped and its action cancelled,
+   with the reasons on the customer's timeline.
 3. Compose the snapshot (relance.compose: subject, text, HTML, attachments,
    Message-ID) with the customer's portal link, reused or issued now (a page that only
    shows a reminder never issues one), and commit it before anything goes out, so a
@@ -23,25 +25,23 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.cases.handovers import handed_over_invoice_ids
-from relance.cases.models import Dispute
 from relance.compose import messages
 from relance.compose.wording import message_for
 from relance.delivery import outbox
 from relance.delivery.channels import CHANNELS, DeliveryFailed, refusal
 from relance.delivery.models import Message, MessageState
-from relance.delivery.policy import Hours, InvoiceState, backoff, still_due
+from relance.delivery.policy import Hours, backoff
 from relance.dunning import loading
 from relance.dunning.calendar import BusinessCalendar
-from relance.dunning.models import ActionStatus
+from relance.dunning import stops
+from relance.dunning.models import ActionKind, ActionStatus
 from relance.dunning.recipients import EMAIL, route
 from relance.dunning.snapshots import concerned_ids, invoice_id
 from relance.ledger import timeline
-from relance.ledger.models import Contact, Invoice
+from relance.ledger.models import Contact, Customer, Invoice
 from relance.portal import links as portal_links
 
 logger = logging.getLogger("relance.delivery")
@@ -115,11 +115,9 @@ class Courier:
         action = message.action
         if action.status == ActionStatus.CANCELLED:
             return self._skipped(message, lease, now, _("The action was cancelled."))
-        due = still_due(invoice_states(action, timezone.localdate(now)),
-                       action.company.dunning_tolerance)
+        due, stopped = due_now(action, timezone.localdate(now))
         if not due:
-            return self._skipped(message, lease, now, _(
-                "Every invoice was paid, disputed or put on hold since it was planned."))
+            return self._skipped(message, lease, now, nothing_due(stopped))
         if message.channel == EMAIL and not reachable(action.contact):
             return self._failed(message, lease, now, DeliveryFailed(
                 _("The recipient has no email address that works."), permanent=True,
@@ -246,19 +244,37 @@ def reachable(contact):
     return contact is not None and bool(contact.email) and not contact.email_bounced
 
 
-def invoice_states(action, today):
-    """The invoices of the action as they stand on `today` (holds end on a date): what
-    `policy.still_due` decides on."""
+def due_now(action, today):
+    """The ids of the invoices `action` may still claim on `today`, sorted, and
+    {invoice number: stop reason} for the others: the run's rule (`dunning.stops`) on
+    the facts as they stand now. A collector's own message (a manual action) gives way
+    only to `stops.MANUAL_REASONS`: the agreements were known when it was written."""
     ids = concerned_ids(action.summary)
-    open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), status="open")
+    cases = loading.stopped_invoice_ids(action.company, today, [action.customer_id])
+    customer_hold = (Customer.objects.filter(pk=action.customer_id)
+                     .values_list("hold_reason", "hold_until").first())
+    customer_held = bool(customer_hold) and stops.held(*customer_hold, today)
+    tolerance = action.company.dunning_tolerance
+    manual = action.kind == ActionKind.MANUAL
+    due, stopped = [], {}
     rows = (Invoice.objects.filter(pk__in=ids)
-            .annotate(disputed=Exists(open_dispute))
-            .values_list("id", "open_amount", "disputed", "hold_reason", "hold_until"))
-    handed_over = handed_over_invoice_ids(ids)
-    return [InvoiceState(pk, amount, disputed,
-                         bool(hold) and (until is None or until >= today),
-                         pk in handed_over)
-            for pk, amount, disputed, hold, until in rows]
+            .values_list("id", "number", "open_amount", "hold_reason", "hold_until"))
+    for pk, number, open_amount, hold, until in rows:
+        reason = stops.stop_reason(pk, open_amount, stops.held(hold, until, today),
+                                   customer_held, cases, tolerance)
+        if reason is None or (manual and reason not in stops.MANUAL_REASONS):
+            due.append(pk)
+        else:
+            stopped[number] = reason
+    return sorted(due), stopped
+
+
+def nothing_due(stopped):
+    """Why a message was not sent: each invoice with what stopped it since planning."""
+    reasons = "; ".join(f"{number}: {stops.LABELS[reason]}"
+                        for number, reason in sorted(stopped.items()))
+    return _("No invoice of this reminder may be claimed any more: %(reasons)s.") % {
+        "reasons": reasons or _("none of them is open")}
 
 
 def _limited_to(action, due):

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from relance.compose import messages
 from relance.compose.wording import message_for
 from relance.delivery import outbox
-from relance.delivery.policy import still_due
-from relance.delivery.sending import invoice_states
+from relance.delivery.sending import due_now
 from relance.dunning.actions import ActionRefused
 from relance.dunning.models import Action, ActionInvoice, ActionKind, ActionStatus, Channel, Tone
 from relance.dunning.snapshots import snapshot
@@ -77,6 +76,5 @@ def _compose(message, customer, today, now):
         raise ActionRefused(wording.problem)
     messages.email(message, wording, [])
     message.language = wording.language
-    message.invoices = sorted(still_due(invoice_states(action, today),
-                                        customer.company.dunning_tolerance))
+    message.invoices = due_now(action, today)[0]
     message.save()

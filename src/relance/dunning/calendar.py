@@ -34,6 +34,14 @@ class BusinessCalendar:
         return (day.weekday() < 5 and day not in self.closed
                 and day not in self.public_holidays)
 
+    def business_days_before(self, day, count):
+        """The day `count` business days before `day` (`day` itself when 0)."""
+        while count > 0:
+            day -= ONE_DAY
+            if self.is_business_day(day):
+                count -= 1
+        return day
+
     def on_or_after(self, day):
         moved = self._moved.get(day)
         if moved is None:

@@ -29,19 +29,13 @@ from relance.dunning import assignment, triggers
 from relance.dunning.models import InvoiceProgress, Run
 from relance.dunning.planner import OpenInvoice, Progress
 from relance.dunning.recipients import ContactCard
+from relance.dunning.stops import (
+    DECLARED_PAID, DISPUTED, HANDED_OVER, NO_SCENARIO, PAYMENT_PLAN, PROMISED, held,
+    stop_reason,
+)
 from relance.ledger import companies
 from relance.ledger.models import Contact, Customer, Invoice
 
-# Stop reasons, in the order they are reported when several apply.
-PAID = "paid"
-HANDED_OVER = "handed_over"     # a collection agency has it: we no longer remind
-DISPUTED = "disputed"
-INVOICE_ON_HOLD = "invoice_on_hold"
-CUSTOMER_ON_HOLD = "customer_on_hold"
-PROMISED = "promised"
-PAYMENT_PLAN = "payment_plan"
-DECLARED_PAID = "declared_paid"
-NO_SCENARIO = "no_scenario"
 
 
 def _table(model):
@@ -126,7 +120,9 @@ def _of_company(invoice_ids, company):
 
 
 def stopped_invoice_ids(company, as_of, customer_ids=None):
-    """reason -> set of invoice ids whose dunning a case stops; with `customer_ids`,
+    """The `cases` of `stops.stop_reason`: reason -> set of the ids of the invoices a
+    case stops on `as_of` (a promise whose date has passed no longer does); with
+    `customer_ids`,
     only those customers' (one customer's preview must not read the whole company's
     cases: the disputes' join otherwise walks every invoice of the company)."""
     disputed = Dispute.objects.filter(status="open")
@@ -330,9 +326,6 @@ class InvoiceReader:
     def _read(self, rows, customers):
         """Rows to OpenInvoices, each with its stop reason: the hot loop of a run."""
         day, stops, tolerance = self.as_of, self.stops, self.company.dunning_tolerance
-        disputed, promised = stops[DISPUTED], stops[PROMISED]
-        handed_over = stops[HANDED_OVER]
-        planned, declared = stops[PAYMENT_PLAN], stops[DECLARED_PAID]
         to_date, to_amount = _parsers()
         scenario_of, numbers, choose = self.scenario_of, self.numbers, self.assignment.scenario_id
         invoices = []
@@ -348,23 +341,12 @@ class InvoiceReader:
             numbers[iid] = number
             if cid not in scenario_of:
                 scenario_of[cid] = choose(own, segment)
-            if amount < tolerance:
-                invoice.stop = PAID
-            elif iid in handed_over:
-                invoice.stop = HANDED_OVER
-            elif iid in disputed:
-                invoice.stop = DISPUTED
-            elif hold and (hold_until is None or to_date(hold_until) >= day):
-                invoice.stop = INVOICE_ON_HOLD
-            elif customer_hold and (customer_until is None or to_date(customer_until) >= day):
-                invoice.stop = CUSTOMER_ON_HOLD
-            elif iid in promised:
-                invoice.stop = PROMISED
-            elif iid in planned:
-                invoice.stop = PAYMENT_PLAN
-            elif iid in declared:
-                invoice.stop = DECLARED_PAID
-            elif scenario_of[cid] is None:
+            invoice.stop = stop_reason(
+                iid, amount, hold and held(hold, hold_until and to_date(hold_until), day),
+                customer_hold and held(customer_hold, customer_until and to_date(customer_until),
+                                       day),
+                stops, tolerance)
+            if invoice.stop is None and scenario_of[cid] is None:
                 invoice.stop = NO_SCENARIO
             invoices.append(invoice)
         return invoices

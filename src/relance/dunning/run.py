@@ -11,6 +11,7 @@ import time
 
 from django.db import transaction
 
+from relance.cases import services as cases
 from relance.db.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache
 from relance.dunning import loading
 from relance.dunning.assignment import scenario_rules
@@ -34,6 +35,7 @@ def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
           transaction.atomic()):
         Company.objects.select_for_update().filter(pk=company.pk).first()
         ensure_scenarios(company)
+        expire_declarations(company, as_of)
         day_plan = decide(company, as_of)
         if dry_run:
             transaction.set_rollback(True)  # not even the shipped scenarios stay
@@ -42,6 +44,17 @@ def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
             run = record(day_plan, company, origin, user)
             actions = day_plan.recorded
     return RunResult(day_plan, dry_run, actions, time.perf_counter() - started, run)
+
+
+def expire_declarations(company, as_of):
+    """The payments customers declared that no payment matched within the company's
+    `declaration_days` business days stop holding reminders, before the day's plan."""
+    calendar = BusinessCalendar.around(as_of)
+    declared_by = calendar.business_days_before(calendar.on_or_after(as_of),
+                                                company.declaration_days)
+    expired = cases.expire_declarations(company, declared_by)
+    if expired:
+        logger.info("dunning %s: %d declared payments expired", as_of, len(expired))
 
 
 def decide(company, as_of, *, full_read=False):

@@ -50,6 +50,8 @@ EVENT_LABELS = {
     "action.edited": _("Reminder edited"),
     "action.cancelled": _("Reminder cancelled"),
     "payment.declared": _("Payment declared by the customer"),
+    "payment.declaration_rejected": _("Declared payment rejected"),
+    "payment.declaration_expired": _("Declared payment expired"),
     "call.reached": _("Call: reached"),
     "call.no_answer": _("Call: no answer"),
     "call.wrong_number": _("Call: wrong number"),

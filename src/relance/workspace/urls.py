@@ -19,6 +19,8 @@ urlpatterns = [
     path("customers/<int:pk>/promises/", cases.record_promise, name="promise_record"),
     path("customers/<int:pk>/promises/<int:promise_pk>/cancel/", cases.cancel_promise,
          name="promise_cancel"),
+    path("customers/<int:pk>/declarations/<int:declaration_pk>/reject/",
+         cases.reject_declaration, name="declaration_reject"),
     path("customers/<int:pk>/reminders/", cases.send_reminder, name="reminder_send"),
     path("customers/<int:pk>/calls/", quick.log_call, name="call_log"),
     path("customers/<int:pk>/disputes/", quick.open_customer_dispute,

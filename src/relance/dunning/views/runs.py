@@ -10,24 +10,15 @@ from django.views.decorators.http import require_POST
 
 from relance.dunning.forms import PreviewForm
 from relance.dunning.models import ActionStatus, Channel, Run
+from relance.dunning import stops
 from relance.dunning.run import run_dunning
 from relance.dunning.views.access import dunning_page
 from relance.ledger.models import Customer
 
 RECENT_RUNS = 10
 PAGE_SIZE = 50
-# Why the planner left an invoice alone (planner.py's stop reasons), in words.
-STOP_REASONS = {
-    "paid": gettext_lazy("Paid (or left below the tolerance)"),
-    "handed_over": gettext_lazy("Handed over to a collection agency"),
-    "disputed": gettext_lazy("Disputed"),
-    "invoice_on_hold": gettext_lazy("Invoice on hold"),
-    "customer_on_hold": gettext_lazy("Customer on hold"),
-    "promised": gettext_lazy("Promise to pay running"),
-    "payment_plan": gettext_lazy("In a payment plan"),
-    "declared_paid": gettext_lazy("Declared paid by the customer"),
-    "no_scenario": gettext_lazy("No scenario"),
-}
+# Why the planner left an invoice alone, in words.
+STOP_REASONS = stops.LABELS
 ORIGINS = {
     "cli": gettext_lazy("Command line"), "scheduler": gettext_lazy("Scheduler"),
     "web": gettext_lazy("Back office"), "demo": gettext_lazy("Demo"),

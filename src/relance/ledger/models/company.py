@@ -28,6 +28,10 @@ class Company(Address, LegalIdentity):
     dunning_tolerance = models.DecimalField(
         _("dunning tolerance"), max_digits=8, decimal_places=2, default=1,
         help_text=_("an invoice whose open amount is below this is treated as paid"))
+    declaration_days = models.PositiveSmallIntegerField(
+        _("days a declared payment holds reminders"), default=10,
+        help_text=_("business days after which a payment the customer declared, and no "
+                    "payment received matched, stops holding the reminders"))
     # Checked for the mentions L441-9 requires (legal.checks.missing_mentions).
     terms_of_sale = models.TextField(
         _("terms of sale"), blank=True,

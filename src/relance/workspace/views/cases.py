@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relance.cases import services
-from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from relance.cases.models import (
+    Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
+)
 from relance.cases.services import CaseRefused
 from relance.dunning import actions as dunning_actions
 from relance.dunning import assignment
@@ -132,6 +134,21 @@ def cancel_promise(request, pk, promise_pk):
     else:
         services.cancel_promise(promise, request.user)
         messages.success(request, _("The promise was cancelled."))
+    return redirect(_customer_page(customer))
+
+
+@require_POST
+def reject_declaration(request, pk, declaration_pk):
+    customer = customer_for_action(request, pk)
+    declaration = get_object_or_404(PaymentDeclaration.objects.select_related("customer"),
+                                    pk=declaration_pk, customer=customer)
+    try:
+        services.reject_declaration(declaration, request.POST.get("reason", "")[:200],
+                                    request.user)
+    except CaseRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The declared payment was rejected: reminders resume."))
     return redirect(_customer_page(customer))
 
 

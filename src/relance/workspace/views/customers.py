@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from relance.cases.models import Promise, PromiseStatus
+from relance.cases.models import (
+    DeclarationStatus, PaymentDeclaration, Promise, PromiseStatus,
+)
 from relance.dunning import actions as dunning_actions
 from relance.dunning import assignment, preview
 from relance.dunning.models import ActionStatus, Channel
@@ -223,6 +225,9 @@ def _dunning(customer, today):
     return {
         "promises": Promise.objects.filter(customer=customer, status=PromiseStatus.OPEN)
         .prefetch_related("invoices").order_by("promised_for", "id"),
+        "declarations": PaymentDeclaration.objects
+        .filter(customer=customer, status=DeclarationStatus.PENDING)
+        .prefetch_related("invoices").order_by("created_at", "id"),
         "actions": with_detail_links(dunning_actions.for_customer(customer)),
     }
 
