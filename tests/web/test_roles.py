@@ -86,6 +86,7 @@ ROUTES = {
     "dunning:run": ("--nn", "yynn"),
     "dunning:calendar": ("yyyn", "***n"),
     "dunning:review": ("yyyn", "***n"),
+    "dunning:actions": ("yyyn", "---n"),
     "dunning:action": ("yyyn", "***n"),
     "dunning:approve": ("---n", "yyyn"),
     "dunning:cancel": ("---n", "yyyn"),

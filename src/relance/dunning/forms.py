@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from relance.compose import templating
+from relance.dunning.models import ActionStatus, Channel
 from relance.team.models import Role
 
 PREVIEW_REACH = dt.timedelta(days=366)  # a dry run further away says nothing useful
@@ -53,6 +54,38 @@ class CalendarFilterForm(forms.Form):
         if not self.is_valid() or self.cleaned_data["owner"] == ALL:
             return None
         return int(self.cleaned_data["owner"])
+
+
+class ActionLogForm(forms.Form):
+    """The actions page's filters: a window of days (the last 30 by default), a
+    channel, a status, a customer."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(
+        format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(
+        format="%Y-%m-%d", attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    customer = forms.CharField(label=_("Customer"), required=False, max_length=200,
+                               widget=forms.TextInput(
+                                   attrs={"placeholder": _("Reference or name")}))
+
+    WINDOW = dt.timedelta(days=30)
+
+    def __init__(self, query, *, today):
+        data = query.copy()
+        data.setdefault("start", (today - self.WINDOW).isoformat())
+        data.setdefault("end", today.isoformat())
+        super().__init__(data)
+        self.fields["channel"].choices = [(ALL, _("All channels")), *Channel.choices]
+        self.fields["status"].choices = [(ALL, _("All statuses")), *ActionStatus.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The last day comes after the first."))
+        return cleaned
 
 
 class CancelForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("run/", views.run_now, name="run"),
     path("calendar/", views.calendar, name="calendar"),
     path("review/", views.review, name="review"),
+    path("actions/", views.action_log, name="actions"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("actions/<int:pk>/approve/", views.approve, name="approve"),
     path("actions/<int:pk>/cancel/", views.cancel, name="cancel"),
