@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from relance.dunning import stops
 from relance.ledger import timeline
 from relance.ledger.models import Allocation, Company, Customer, InvoiceKind, InvoiceStatus
 from relance.team.models import User
@@ -117,6 +118,24 @@ def test_the_invoice_page_shows_its_open_dispute(client_of, world):
 
     assert "Unit price is wrong" in response.content.decode()
     assert response.context["invoice"].disputed is True
+
+
+def test_a_disputed_invoice_says_its_reminders_are_paused_and_why(client_of, world):
+    response = client_of.get(reverse("web:invoice", args=[world["disputed"].pk]))
+    assert response.context["reminders_stopped"] == stops.LABELS[stops.DISPUTED]
+    assert 'class="reminders-state stopped"' in response.content.decode()
+
+
+def test_an_open_invoice_nothing_stops_says_its_reminders_go_on(client_of, world):
+    response = client_of.get(reverse("web:invoice", args=[world["partly_paid"].pk]))
+    assert response.context["reminders_checked"] is True
+    assert response.context["reminders_stopped"] is None
+
+
+def test_a_paid_invoice_says_nothing_of_reminders(client_of, world):
+    response = client_of.get(reverse("web:invoice", args=[world["credit"].pk]))
+    assert "reminders_checked" not in response.context
+    assert 'id="reminders-state"' not in response.content.decode()
 
 
 def test_the_invoice_list_runs_a_fixed_number_of_queries(client_of, world,

@@ -41,7 +41,7 @@ from relance.dunning.models import ActionKind, ActionStatus
 from relance.dunning.recipients import EMAIL, route
 from relance.dunning.snapshots import concerned_ids, invoice_id
 from relance.ledger import timeline
-from relance.ledger.models import Contact, Customer, Invoice
+from relance.ledger.models import Contact, Invoice
 from relance.portal import links as portal_links
 
 logger = logging.getLogger("relance.delivery")
@@ -249,24 +249,15 @@ def due_now(action, today):
     {invoice number: stop reason} for the others: the run's rule (`dunning.stops`) on
     the facts as they stand now. A collector's own message (a manual action) gives way
     only to `stops.MANUAL_REASONS`: the agreements were known when it was written."""
-    ids = concerned_ids(action.summary)
-    cases = loading.stopped_invoice_ids(action.company, today, [action.customer_id])
-    customer_hold = (Customer.objects.filter(pk=action.customer_id)
-                     .values_list("hold_reason", "hold_until").first())
-    customer_held = bool(customer_hold) and stops.held(*customer_hold, today)
-    tolerance = action.company.dunning_tolerance
-    manual = action.kind == ActionKind.MANUAL
-    due, stopped = [], {}
-    rows = (Invoice.objects.filter(pk__in=ids)
-            .values_list("id", "number", "open_amount", "hold_reason", "hold_until"))
-    for pk, number, open_amount, hold, until in rows:
-        reason = stops.stop_reason(pk, open_amount, stops.held(hold, until, today),
-                                   customer_held, cases, tolerance)
-        if reason is None or (manual and reason not in stops.MANUAL_REASONS):
-            due.append(pk)
-        else:
-            stopped[number] = reason
-    return sorted(due), stopped
+    reasons = loading.stop_reasons(action.company, action.customer_id,
+                                   concerned_ids(action.summary), today)
+    if action.kind == ActionKind.MANUAL:
+        reasons = {pk: reason if reason in stops.MANUAL_REASONS else None
+                   for pk, reason in reasons.items()}
+    numbers = dict(Invoice.objects.filter(pk__in=[pk for pk, r in reasons.items() if r])
+                   .values_list("id", "number"))
+    return (sorted(pk for pk, reason in reasons.items() if reason is None),
+            {numbers[pk]: reason for pk, reason in reasons.items() if reason})
 
 
 def nothing_due(stopped):

@@ -152,6 +152,21 @@ def stopped_invoice_ids(company, as_of, customer_ids=None):
     }
 
 
+def stop_reasons(company, customer_id, invoice_ids, today):
+    """{invoice id: the reason `stops.stop_reason` gives on `today`, or None} for a few
+    invoices of one customer, read now: what the worker checks before sending and what
+    the invoice page says."""
+    cases = stopped_invoice_ids(company, today, [customer_id])
+    customer_hold = (Customer.objects.filter(pk=customer_id)
+                     .values_list("hold_reason", "hold_until").first())
+    customer_held = bool(customer_hold) and held(*customer_hold, today)
+    rows = (Invoice.objects.filter(pk__in=invoice_ids)
+            .values_list("id", "open_amount", "hold_reason", "hold_until"))
+    return {pk: stop_reason(pk, open_amount, held(hold, until, today), customer_held, cases,
+                            company.dunning_tolerance)
+            for pk, open_amount, hold, until in rows}
+
+
 def _text():
     """On SQLite, dates and amounts are read as text and converted here: Django's
     per-value converters would triple the cost."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.cases.models import Dispute, DisputeStatus
 from relance.dunning import actions as dunning_actions
+from relance.dunning import loading, stops
 from relance.ledger import aging
 from relance.ledger.models import Customer, Invoice, InvoiceKind, InvoiceStatus
 from relance.legal.checks import invoice_term_problem
@@ -111,6 +112,7 @@ def render_invoice(request, invoice, **submitted):
         "disputes": disputes,
         "open_dispute": next((d for d in disputes if d.status == DisputeStatus.OPEN), None),
         "on_hold": invoice.is_on_hold(today),
+        **_reminders(invoice, today),
         "events": dunning_actions.invoice_timeline(invoice),
         "actions": with_detail_links(dunning_actions.for_invoice(invoice)),
         "may_act": access.can_act_on(request.user, invoice.customer),
@@ -121,6 +123,17 @@ def render_invoice(request, invoice, **submitted):
     }
     context.update(submitted)
     return render(request, "web/invoice.html", context)
+
+
+def _reminders(invoice, today):
+    """Whether reminders go on for an open invoice, and why not, by the rule the run
+    and the worker apply (`dunning.stops`): one answer on the page."""
+    if invoice.status != InvoiceStatus.OPEN or invoice.is_credit_note:
+        return {}
+    reason = loading.stop_reasons(invoice.company, invoice.customer_id, [invoice.pk],
+                                  today)[invoice.pk]
+    return {"reminders_checked": True,
+            "reminders_stopped": stops.LABELS[reason] if reason else None}
 
 
 def _legal_warnings(invoice, today):
