@@ -16,6 +16,7 @@ from relance.legal.procedure import ClaimLine, Debtor, recommend
 
 FORMAL_TONES = (Tone.FORMAL_NOTICE, Tone.LEGAL)
 LETTERS = (Channel.LETTER, Channel.REGISTERED_LETTER)
+WRITTEN = (Channel.EMAIL, *LETTERS)     # what the debtor reads: never a call or a task
 
 
 @dataclass(frozen=True)
@@ -62,20 +63,20 @@ def sent_messages(customer, as_of):
 
 
 def is_formal_notice(message):
-    return message.action.tone in FORMAL_TONES
+    """A message in a formal tone that the debtor could read (an internal escalation
+    task in the same tone is not one)."""
+    return message.action.tone in FORMAL_TONES and message.channel in WRITTEN
 
 
 def noticed_invoice_ids(customer, as_of):
-    """Ids of the invoices a formal notice went out about by `as_of`: an email sent, or
-    a letter actually posted (a letter only printed has not reached anyone)."""
+    """Ids of the invoices a formal notice was served about by `as_of`: a letter or a
+    registered letter in a formal tone actually posted by then (one only printed has
+    reached nobody; an email or a task is no formal notice a court relies on)."""
     found = set()
     for message in sent_messages(customer, as_of):
-        if not is_formal_notice(message):
-            continue
-        if message.channel in LETTERS and (message.posted_on is None
-                                           or message.posted_on > as_of):
-            continue
-        found.update(message.invoices)
+        if (is_formal_notice(message) and message.channel in LETTERS
+                and message.posted_on is not None and message.posted_on <= as_of):
+            found.update(message.invoices)
     return found
 
 
