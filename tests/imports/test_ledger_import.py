@@ -1,5 +1,6 @@
 """`relance import ledger DIR`: a small ledger of three customers, imported, re-imported,
 changed, and a corpus of broken files that must each be reported and import nothing."""
+import datetime as dt
 import json
 import shutil
 from decimal import Decimal
@@ -12,6 +13,9 @@ from django.db.models import F
 from django.utils import translation
 
 from relance.cases.models import Dispute
+from relance.insights.models import MonthEnd
+from relance.insights.scope import Scope
+from relance.insights.snapshots import closed_months
 from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
 from tests.support.ledger_files import write_ledger
 
@@ -379,3 +383,29 @@ def test_the_tables_an_import_rewrote_get_fresh_statistics_before_it_commits(mon
                            "WHERE starelid IN (%s::regclass, %s::regclass) GROUP BY 1",
                            list(tables.values()))
             assert dict(cursor.fetchall()).keys() == {tables[Invoice]}
+
+
+def test_an_import_of_older_documents_recomputes_the_months_it_touches(tmp_path):
+    """The dashboard keeps each closed month's figures; invoices or payments imported
+    later but dated in such a month make it, and the months after it, computed again
+    (September here), while the months before are kept as they were."""
+    run_import(CORPUS / "valid")
+    scope = Scope(Company.objects.get())
+    months, _cash = closed_months(scope, dt.date(2026, 12, 3))
+    sales = {m.end: m.sales for m in months}
+    kept_before = set(MonthEnd.objects.filter(end__lt=dt.date(2026, 9, 1))
+                      .values_list("pk", flat=True))
+    later = tmp_path / "ledger"
+    later.mkdir()
+    (later / "invoices.csv").write_text(
+        "number,customer_ref,issue_date,due_date,currency,amount_excl_tax,vat,amount_total\n"
+        "F2026-0005,C001,2026-09-15,2026-10-15,EUR,400.00,80.00,480.00\n")
+
+    run_import(later)
+
+    assert not MonthEnd.objects.filter(end__gte=dt.date(2026, 9, 30)).exists()
+    assert set(MonthEnd.objects.values_list("pk", flat=True)) == kept_before
+    months, _cash = closed_months(scope, dt.date(2026, 12, 3))
+    again = {m.end: m.sales for m in months}
+    assert again[dt.date(2026, 9, 30)] == sales[dt.date(2026, 9, 30)] + Decimal("480.00")
+    assert again[dt.date(2026, 8, 31)] == sales[dt.date(2026, 8, 31)]

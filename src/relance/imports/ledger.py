@@ -12,6 +12,7 @@ The algorithm, for each file in that order:
 Everything runs in one transaction. If any row of any file is rejected, the transaction
 rolls back: the report lists every problem and the database is as it was.
 """
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -28,6 +29,7 @@ from relance.db.writer import Pending, TableWriter, bulk_load, timed
 from relance.imports import schema as schemas
 from relance.imports import worker
 from relance.imports.readers import FileRejected
+from relance.insights import snapshots
 from relance.ledger import balances, open_totals, timeline
 from relance.ledger.models import Allocation, Contact, Customer, Event, Invoice, Payment
 from relance.textfiles import Problem
@@ -135,6 +137,8 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
             if run.documents_changed():
                 with timed("open totals"):
                     open_totals.rebuild(company.pk)  # the dashboard's sums, same transaction
+            if run.earliest is not None:
+                snapshots.forget(company, since=run.earliest)
             analyze(*run.rewritten_models())
             run.record_completion(sources)
     except _RolledBack:
@@ -232,6 +236,15 @@ class _Run:
         # and the set is emptied (a million invoice numbers).
         self.file_customers = set()
         self.file_invoices = set()
+        # the earliest issue or payment date among the documents written: the kept
+        # month-end figures from that month on are recomputed
+        self.earliest = None
+
+    def _touched_from(self, earliest):
+        """Note the earliest date of a file's written rows (ISO text or a date)."""
+        if earliest is not None:
+            day = _day(earliest)
+            self.earliest = day if self.earliest is None else min(self.earliest, day)
 
     def rewritten_models(self):
         """The tables this import wrote a large part of (`ANALYZE_FROM` rows or more):
@@ -408,8 +421,9 @@ class _Run:
         existing = self._load_invoices(with_digest=True)
         stored_rows, changed, disputed = len(existing), [], []
 
-        customer_at, number_at, total_at, disputed_at = positions(
-            INVOICE_ROW, "customer number amount_total disputed")
+        customer_at, number_at, total_at, disputed_at, issued_at = positions(
+            INVOICE_ROW, "customer number amount_total disputed issue_date")
+        earliest = None
 
         def note_created(creates, updates, ids):
             for pk, row in zip(ids, creates):
@@ -432,8 +446,12 @@ class _Run:
                 if new_or_changed:
                     changed.append((pk, row[customer_at], _decimal(total),
                                     _decimal(row[total_at])))
-            if new_or_changed and row[disputed_at]:
-                disputed.append(number)
+            if new_or_changed:
+                if earliest is None or row[issued_at] < earliest:
+                    earliest = row[issued_at]
+                if row[disputed_at]:
+                    disputed.append(number)
+        self._touched_from(earliest)
         pending.flush()
         if self.report.ok:
             self.file_invoices.clear()  # all of them are in the map now
@@ -499,9 +517,13 @@ class _Run:
         pending = self._pending(Payment, PAYMENT_FIELDS, counts, self.allocator.allocate)
         rows = self._clean_rows(source, schema, counts, self._payment_row,
                                 stored=_stored_digest(existing, 1))
-        (reference_at,) = positions(PAYMENT_FIELDS, "reference")
+        reference_at, date_at = positions(PAYMENT_FIELDS, "reference date")
+        earliest = None
         for row, digest in rows:
             pending.add(existing.get(row[reference_at]), digest, row)
+            if earliest is None or row[date_at] < earliest:
+                earliest = row[date_at]
+        self._touched_from(earliest)
         pending.flush()
 
     def _payment_row(self, values, digest):
@@ -533,6 +555,11 @@ class _Run:
                         actor_label="" if self.actor else "import",
                         message=_("Import of %(files)s") % {"files": ", ".join(files.values())},
                         data={"files": files, "counts": summary})
+
+
+def _day(value):
+    """A row's date: ISO text as the fast path gives it, or a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _trimmed(invoices):
