@@ -35,8 +35,9 @@ def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
           transaction.atomic()):
         Company.objects.select_for_update().filter(pk=company.pk).first()
         ensure_scenarios(company)
-        expire_declarations(company, as_of)
-        day_plan = decide(company, as_of)
+        calendar = BusinessCalendar.around(as_of)
+        expire_declarations(company, as_of, calendar)
+        day_plan = decide(company, as_of, calendar=calendar)
         if dry_run:
             transaction.set_rollback(True)  # not even the shipped scenarios stay
             actions, run = list(day_plan.drafts_with_others), None
@@ -46,10 +47,9 @@ def run_dunning(company, as_of, *, dry_run=False, origin="cli", user=None):
     return RunResult(day_plan, dry_run, actions, time.perf_counter() - started, run)
 
 
-def expire_declarations(company, as_of):
+def expire_declarations(company, as_of, calendar):
     """The payments customers declared that no payment matched within the company's
     `declaration_days` business days stop holding reminders, before the day's plan."""
-    calendar = BusinessCalendar.around(as_of)
     declared_by = calendar.business_days_before(calendar.on_or_after(as_of),
                                                 company.declaration_days)
     expired = cases.expire_declarations(company, declared_by)
@@ -57,7 +57,7 @@ def expire_declarations(company, as_of):
         logger.info("dunning %s: %d declared payments expired", as_of, len(expired))
 
 
-def decide(company, as_of, *, full_read=False):
+def decide(company, as_of, *, full_read=False, calendar=None):
     """The plan of the run on `as_of`, from what the database holds now.
 
     1. Read the open invoices that may need something on the business day (all of
@@ -68,7 +68,7 @@ def decide(company, as_of, *, full_read=False):
        contacts, the actions already recorded that day.
     """
     started = time.perf_counter()
-    calendar = BusinessCalendar.around(as_of)
+    calendar = calendar or BusinessCalendar.around(as_of)
     day = calendar.on_or_after(as_of)
     ledger, reader = read(company, day, incremental=not full_read)
     loaded = time.perf_counter()
