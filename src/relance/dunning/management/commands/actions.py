@@ -5,24 +5,17 @@ as a JSON list of objects with `--json`, else as CSV (`;`-separated, one row per
 action, its invoices joined) on standard output.
 """
 import csv
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from relance.dunning import log
+from relance.dunning.management.commands.run import iso_date
 from relance.dunning.models import Action
 from relance.ledger.companies import default_company, get_company
 
 CSV_FIELDS = ["customer_ref", "customer", "planned_on", "kind", "step", "channel",
               "status", "amount", "currency", "sent_at", "invoices"]
-
-
-def day(option, text):
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text}: not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -41,7 +34,7 @@ class Command(BaseCommand):
                             help="company id (default: the only one)")
 
     def handle(self, command, start, end, as_json, company, **options):
-        start, end = day("--from", start), day("--to", end)
+        start, end = iso_date(start, "--from"), iso_date(end, "--to")
         if start > end:
             raise CommandError(f"--from {start} is after --to {end}")
         company = get_company(company) if company else default_company()

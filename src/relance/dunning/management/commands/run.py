@@ -15,11 +15,12 @@ from relance.ledger.models import Customer
 PREVIEW_LINES = 50
 
 
-def iso_date(text):
+def iso_date(text, option="--as-of"):
+    """The date `option` was given, or a CommandError naming the option."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of {text}: not a date (YYYY-MM-DD)") from None
+        raise CommandError(f"{option} {text}: not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
