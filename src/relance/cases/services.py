@@ -208,7 +208,8 @@ def _tell_expired(customer, declaration):
 
     def compose():
         what = {"customer": customer.name, "reference": customer.reference,
-                "amount": _amount_of(declaration), "paid_on": declaration.paid_on,
+                "amount": _amount_of(declaration),
+                "paid_on": date_format(declaration.paid_on, "SHORT_DATE_FORMAT"),
                 "url": notify.absolute(link)}
         text = _("%(customer)s: the declared payment was not received") % what
         body = _("%(customer)s (%(reference)s) declared a payment of %(amount)s made on "

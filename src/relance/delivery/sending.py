@@ -34,9 +34,8 @@ from relance.delivery import outbox
 from relance.delivery.channels import CHANNELS, DeliveryFailed, refusal
 from relance.delivery.models import Message, MessageState
 from relance.delivery.policy import Hours, backoff
-from relance.dunning import loading
+from relance.dunning import loading, stops
 from relance.dunning.calendar import BusinessCalendar
-from relance.dunning import stops
 from relance.dunning.models import ActionKind, ActionStatus
 from relance.dunning.recipients import EMAIL, route
 from relance.dunning.snapshots import concerned_ids, invoice_id

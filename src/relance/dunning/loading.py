@@ -37,7 +37,6 @@ from relance.ledger import companies
 from relance.ledger.models import Contact, Customer, Invoice
 
 
-
 def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -122,9 +121,9 @@ def _of_company(invoice_ids, company):
 def stopped_invoice_ids(company, as_of, customer_ids=None):
     """The `cases` of `stops.stop_reason`: reason -> set of the ids of the invoices a
     case stops on `as_of` (a promise whose date has passed no longer does); with
-    `customer_ids`,
-    only those customers' (one customer's preview must not read the whole company's
-    cases: the disputes' join otherwise walks every invoice of the company)."""
+    `customer_ids`, only those customers' (one customer's preview must not read the
+    whole company's cases: the disputes' join otherwise walks every invoice of the
+    company)."""
     disputed = Dispute.objects.filter(status="open")
     promised = Promise.invoices.through.objects.filter(
         promise__customer__company=company, promise__status="open",
