@@ -143,6 +143,37 @@ def test_anything_recorded_after_the_run_stops_the_queued_reminder_with_its_reas
     assert f"F-2026-0007: {stops.LABELS[reason]}" in skipped.message
 
 
+def test_a_stop_recorded_after_the_run_cancels_the_queued_reminder_at_once(
+        company, courier, smtp_server, django_capture_on_commit_callbacks):
+    """No need to wait for a worker: the outbox shows at once that it will not go.
+    (A hold without end: the check runs on the real today, not on the world's.)"""
+    late = customer(company, "LATE")
+    held = invoice(late, "100.00", LATE, number="F-2026-0008")
+    run_dunning(company, MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        _customer_hold(late, held)
+    message = Message.objects.get()
+    assert message.state == MessageState.SKIPPED
+    assert Action.objects.get().status == ActionStatus.CANCELLED
+    skipped = Event.objects.get(type="message.skipped", customer=late)
+    assert f"F-2026-0008: {stops.LABELS[stops.CUSTOMER_ON_HOLD]}" in skipped.message
+    assert courier.handle_one(TEN_AM) is None
+    assert smtp_server.messages == []
+
+
+def test_a_reminder_that_still_claims_something_waits_for_the_worker(
+        company, courier, smtp_server, django_capture_on_commit_callbacks):
+    late = customer(company, "LATE")
+    held = invoice(late, "100.00", LATE)
+    still_owed = invoice(late, "250.00", LATE)
+    run_dunning(company, MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.put_on_hold(held, "checking the delivery", None, MONDAY)
+    assert Message.objects.get().state == MessageState.PENDING
+    assert courier.handle_one(TEN_AM).state == MessageState.SENT
+    assert Message.objects.get().invoices == [still_owed.pk]
+
+
 def test_an_invoice_left_open_at_exactly_the_tolerance_is_planned_and_sent(
         company, courier, smtp_server):
     """The run and the worker draw the line at the same place: below the tolerance is

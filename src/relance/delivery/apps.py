@@ -6,3 +6,7 @@ class DeliveryConfig(AppConfig):
     name = "relance.delivery"
     label = "delivery"
     verbose_name = _("Delivery")
+
+    def ready(self):
+        from relance.delivery import recheck   # models are ready now
+        recheck.connect()

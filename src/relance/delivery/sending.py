@@ -172,14 +172,7 @@ class Courier:
     def _skipped(self, message, lease, now, reason):
         with transaction.atomic():
             if outbox.settle(lease, state=MessageState.SKIPPED, last_error=reason):
-                action = message.action
-                if action.is_open:
-                    action.status = ActionStatus.CANCELLED
-                    action.note = reason
-                    action.save(update_fields=["status", "note"])
-                timeline.record(action.company, "message.skipped", customer=action.customer,
-                                actor_label=ACTOR, message=reason, at=now,
-                                data=_data(message))
+                skipped(message, reason, now)
         return Outcome(message.pk, MessageState.SKIPPED, reason)
 
     def _failed(self, message, lease, now, failure):
@@ -257,6 +250,18 @@ def due_now(action, today):
                    .values_list("id", "number"))
     return (sorted(pk for pk, reason in reasons.items() if reason is None),
             {numbers[pk]: reason for pk, reason in reasons.items() if reason})
+
+
+def skipped(message, reason, now):
+    """After a message was set aside for `reason`: its action, if still open, is
+    cancelled, and the customer's timeline says why."""
+    action = message.action
+    if action.is_open:
+        action.status = ActionStatus.CANCELLED
+        action.note = reason
+        action.save(update_fields=["status", "note"])
+    timeline.record(action.company, "message.skipped", customer=action.customer,
+                    actor_label=ACTOR, message=reason, at=now, data=_data(message))
 
 
 def nothing_due(stopped):
