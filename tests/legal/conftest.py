@@ -1,11 +1,2 @@
-"""The legal tests read messages in English (French is the product's default): pages
-are asked for with Accept-Language: en, everything else runs under English."""
-import pytest
-from django.utils import translation
-
-
-@pytest.fixture(autouse=True)
-def in_english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+"""The tests of this folder read messages in English (tests/support/english.py)."""
+from tests.support.english import in_english  # noqa: F401  (an autouse fixture)
