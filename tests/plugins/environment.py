@@ -35,8 +35,14 @@ def pytest_addoption(parser):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return  # xdist workers inherit the controller's home and database server
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Workers share the controller's database server but not its files: two
+        # tests looking at the same uploads/ or files/ folder would see each other.
+        home = Path(os.environ["RELANCE_HOME"]) / worker
+        os.environ["RELANCE_HOME"] = str(home)
+        prepare(home)
+        return
     options = parser.parse_known_args(args)
     if options.help or options.version:
         return
@@ -52,9 +58,14 @@ def isolate_home(config):
     home = tempfile.mkdtemp(prefix="relance-test-home-")
     on_exit(config, lambda: shutil.rmtree(home, ignore_errors=True))
     os.environ["RELANCE_HOME"] = home
-    # Laid out as `relance` commands leave it; static/ keeps WhiteNoise from warning.
-    env.prepare_home(Path(home))
-    (Path(home) / "static").mkdir()
+    prepare(Path(home))
+
+
+def prepare(home):
+    """Laid out as `relance` commands leave it; static/ keeps WhiteNoise from warning."""
+    home.mkdir(exist_ok=True)
+    env.prepare_home(home)
+    (home / "static").mkdir(exist_ok=True)
 
 
 def start_postgres(config):
