@@ -22,7 +22,7 @@ from relance.dunning.models import Action
 from relance.dunning.run import run_dunning
 from relance.portal import links as portal_links
 from relance.portal.models import PortalLink
-from tests.dunning.world import D, creditor, customer, invoice, team
+from tests.dunning.world import D, creditor, customer, invoice, reminded, team
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def world(client):
     roux = customer(company, "ROUX", name="Boulangerie Roux")
     invoice(roux, "1200.00", timezone.localdate() - dt.timedelta(days=35),
             number="F-ROUX-1")
+    reminded(roux, timezone.localdate() - dt.timedelta(days=10))
     run_dunning(company, timezone.localdate())
     client.force_login(claire)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

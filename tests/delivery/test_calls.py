@@ -23,7 +23,7 @@ from relance.dunning.recipients import CALL, route
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Contact, Event, Invoice
 from relance.team.models import User
-from tests.dunning.world import creditor, customer, invoice, team
+from tests.dunning.world import creditor, customer, invoice, reminded, team
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +118,7 @@ def test_the_daily_run_s_call_step_reaches_the_call_list():
     paul = User.objects.create_user("paul@ateliers-test.example", "pw", role="collector")
     martin = customer(company, "MARTIN", owner=paul)
     invoice(martin, "900.00", TUESDAY - dt.timedelta(days=15), number="F-MARTIN-1")
+    reminded(martin, TUESDAY - dt.timedelta(days=8))
     run_dunning(company, TUESDAY)
     call, = calls.call_list(company, paul, TUESDAY)
     assert (call.customer, call.channel, call.contact.role) == (

@@ -23,7 +23,7 @@ from relance.dunning import actions
 from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from tests.dunning.world import D, creditor, customer, invoice, team
+from tests.dunning.world import D, creditor, customer, invoice, reminded, team
 from tests.support.pdf import page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,7 @@ def world():
                                     postal_code="69003", city="Lyon")
         invoice(found[reference], "600.00", MONDAY - dt.timedelta(days=days_late),
                 number=f"F-{reference}-1")
+    reminded(found["MARTIN"], MONDAY - dt.timedelta(days=10))
     run_dunning(company, MONDAY)
     actions.approve(Action.objects.get(status=ActionStatus.AWAITING_APPROVAL),
                     people["claire"])

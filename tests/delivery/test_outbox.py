@@ -20,7 +20,7 @@ from relance.dunning.models import Action, ActionStatus
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Contact, Event
 from relance.team.models import User
-from tests.dunning.world import D, creditor, customer, invoice
+from tests.dunning.world import D, creditor, customer, invoice, reminded
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +51,15 @@ def courier():
 
 
 def test_the_run_writes_one_message_per_action_and_holds_those_awaiting_approval(company):
-    late = customer(company, "LATE")
-    invoice(late, "100.00", LATE)
-    invoice(late, "900.00", MONDAY - dt.timedelta(days=35))   # formal notice, approval
+    invoice(customer(company, "LATE"), "100.00", LATE)
+    older = customer(company, "OLDER")
+    invoice(older, "900.00", MONDAY - dt.timedelta(days=35))   # formal notice, approval
+    reminded(older, MONDAY - dt.timedelta(days=10))
     run_dunning(company, MONDAY)
     states = {m.action.step.name: m.state for m in Message.objects.select_related("action__step")}
     assert states == {"Friendly reminder": MessageState.PENDING,
                       "Formal notice": MessageState.HELD}
-    assert Message.objects.count() == Action.objects.count()
+    assert Message.objects.count() == Action.objects.filter(kind="scheduled").count()
 
 
 def test_a_dry_run_leaves_the_outbox_empty(company):
@@ -202,10 +203,11 @@ def test_a_disputed_invoice_drops_out_and_the_others_still_go(company, courier, 
 def test_a_message_awaiting_approval_goes_only_once_approved(company, courier, smtp_server):
     late = customer(company, "LATE")
     invoice(late, "900.00", MONDAY - dt.timedelta(days=35))
+    reminded(late, MONDAY - dt.timedelta(days=10))
     run_dunning(company, MONDAY)
     assert courier.handle_one(TEN_AM) is None
     manager = User.objects.create_user("cm@ateliers-test.example", "pw", role="credit_manager")
-    actions.approve(Action.objects.get(), manager)
+    actions.approve(Action.objects.get(kind="scheduled"), manager)
     assert courier.handle_one(TEN_AM).state == MessageState.SENT
 
 

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from relance.delivery.models import Message, MessageState
+from relance.delivery.models import MessageState
 from relance.dunning.models import Action
 from relance.dunning.run import run_dunning
 from tests.dunning.world import D, creditor, customer, invoice, team

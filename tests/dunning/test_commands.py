@@ -33,8 +33,11 @@ def test_run_prints_the_counts_as_json_and_queues_the_actions():
     invoice(customer(company, "OLD"), "100.00", D(2026, 4, 1))
     report = json.loads(run_command("--as-of", "2026-06-15", "--json"))
     assert report["actions"] == 2 == Action.objects.count()
-    assert report["by_channel"] == {"email": 1, "task": 1}
-    assert report["by_step"] == {"Standard / Escalation": 1, "Standard / Friendly reminder": 1}
+    # the old debt's escalation is due, but nothing was ever written: the firm email first
+    assert report["by_channel"] == {"email": 2}
+    assert report["by_step"] == {"Standard / Firm reminder": 1,
+                                 "Standard / Friendly reminder": 1}
+    assert report["waiting"] == 0
     assert json.loads(run_command("--as-of", "2026-06-15", "--json"))["actions"] == 0
 
 

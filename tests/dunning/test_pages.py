@@ -14,7 +14,7 @@ from django.utils import timezone
 from relance.dunning.models import Action, ActionStatus, Run, StepTemplate
 from relance.dunning.run import run_dunning
 from relance.ledger.models import Event
-from tests.dunning.world import creditor, customer, invoice, team
+from tests.dunning.world import creditor, customer, invoice, reminded, team
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,8 @@ def world():
     invoice(roux, "1200.00", days_ago(35), number="F-ROUX-1")
     invoice(petit, "300.00", days_ago(2), number="F-PETIT-1")
     invoice(lenoir, "800.00", days_ago(35), number="F-LENOIR-1")
+    for written_to in (roux, lenoir):   # in writing before: the formal notice may follow
+        reminded(written_to, days_ago(10))
     return {"company": company, **people, "roux": roux, "petit": petit, "lenoir": lenoir}
 
 

@@ -1,4 +1,6 @@
-"""The planner, pure: data and a date in, decisions out. The calendar moves by argument."""
+"""The planner invoice by invoice, pure: data and a date in, the steps each invoice
+reaches out, before the conversation rules (test_conversation.py) choose per customer.
+The calendar moves by argument."""
 import datetime as dt
 from decimal import Decimal
 
@@ -8,7 +10,7 @@ from hypothesis import strategies as st
 from relance.dunning.calendar import BusinessCalendar
 from relance.dunning.planner import (
     DUE_DATE, PREVIOUS_STEP, OpenInvoice, Progress, Reached, ScenarioRule, StepRule, advanced,
-    attach_others, plan,
+    attach_others, candidates,
 )
 
 D = dt.date
@@ -41,7 +43,7 @@ def walk(invoices, scenario_of, start, days, calendar=CAL):
     Returns {invoice id: [(date, position, occurrence)]}."""
     history = {i.id: [] for i in invoices}
     for n in range(days):
-        result = plan(invoices, scenario_of, start + dt.timedelta(days=n), calendar)
+        result = candidates(invoices, scenario_of, start + dt.timedelta(days=n), calendar)
         for action in result.actions:
             for r in action.reached:
                 history[r.invoice.id].append((result.day, r.step.position, r.occurrence))
@@ -52,8 +54,8 @@ def walk(invoices, scenario_of, start, days, calendar=CAL):
 def test_nothing_before_the_preventive_step_and_the_preventive_email_five_days_before():
     # due Wednesday 10 June 2026: day -5 is Friday 5 June
     inv = invoice(due=D(2026, 6, 10))
-    assert plan([inv], {1: STANDARD}, D(2026, 6, 4), CAL).actions == []
-    result = plan([inv], {1: STANDARD}, D(2026, 6, 5), CAL)
+    assert candidates([inv], {1: STANDARD}, D(2026, 6, 4), CAL).actions == []
+    result = candidates([inv], {1: STANDARD}, D(2026, 6, 5), CAL)
     assert positions(result) == [(1, 1, [1])]
 
 
@@ -76,18 +78,18 @@ def test_a_step_on_a_public_holiday_moves_to_the_next_business_day():
 
 def test_a_run_on_a_closed_day_plans_the_next_business_days_actions_once():
     inv = invoice(due=D(2026, 6, 5))    # Friday: the friendly reminder falls on Monday 8
-    saturday = plan([inv], {1: STANDARD}, D(2026, 6, 6), CAL)
+    saturday = candidates([inv], {1: STANDARD}, D(2026, 6, 6), CAL)
     assert saturday.day == D(2026, 6, 8) and positions(saturday) == [(1, 2, [1])]
     inv.progress = advanced(saturday.actions[0].reached[0], 1, saturday.day)
     for later in (D(2026, 6, 7), D(2026, 6, 8)):   # Sunday, then Monday itself
-        assert plan([inv], {1: STANDARD}, later, CAL).actions == []
-    bastille = plan([inv], {1: STANDARD}, D(2026, 7, 14), CAL)   # a Tuesday holiday
+        assert candidates([inv], {1: STANDARD}, later, CAL).actions == []
+    bastille = candidates([inv], {1: STANDARD}, D(2026, 7, 14), CAL)   # a Tuesday holiday
     assert bastille.day == D(2026, 7, 15)
 
 
 def test_the_first_run_over_old_data_goes_straight_to_the_latest_due_step():
     inv = invoice(due=D(2026, 5, 1))   # 33 days late on 3 June: the formal notice is due
-    result = plan([inv], {1: STANDARD}, D(2026, 6, 3), CAL)
+    result = candidates([inv], {1: STANDARD}, D(2026, 6, 3), CAL)
     assert positions(result) == [(1, 6, [1])]
     assert result.actions[0].reached[0].occurrence == 0
 
@@ -95,11 +97,11 @@ def test_the_first_run_over_old_data_goes_straight_to_the_latest_due_step():
 def test_an_invoice_advances_one_step_per_run_and_never_twice_the_same_day():
     # it took step 2 long ago and was paused: steps 3 to 6 are all due now
     inv = invoice(due=D(2026, 5, 1), progress=Progress(1, 2, D(2026, 5, 4), D(2026, 5, 4)))
-    first = plan([inv], {1: STANDARD}, D(2026, 6, 3), CAL)
+    first = candidates([inv], {1: STANDARD}, D(2026, 6, 3), CAL)
     assert positions(first) == [(1, 3, [1])]
     inv.progress = advanced(first.actions[0].reached[0], 1, D(2026, 6, 3))
-    assert plan([inv], {1: STANDARD}, D(2026, 6, 3), CAL).actions == []
-    assert positions(plan([inv], {1: STANDARD}, D(2026, 6, 4), CAL)) == [(1, 4, [1])]
+    assert candidates([inv], {1: STANDARD}, D(2026, 6, 3), CAL).actions == []
+    assert positions(candidates([inv], {1: STANDARD}, D(2026, 6, 4), CAL)) == [(1, 4, [1])]
 
 
 def test_the_whole_standard_scenario_day_by_day():
@@ -134,7 +136,7 @@ def test_one_action_per_customer_step_and_currency_lists_the_other_overdue_invoi
                 progress=Progress(1, 7, D(2026, 5, 18), D(2026, 6, 1))),
         invoice(5, customer=8, due=D(2026, 6, 2), amount="10"),
     ]
-    result = plan(invoices, {7: STANDARD, 8: STANDARD}, D(2026, 6, 3), CAL)
+    result = candidates(invoices, {7: STANDARD, 8: STANDARD}, D(2026, 6, 3), CAL)
     attach_others(result.actions, invoices, result.day)
     assert positions(result) == [(7, 2, [1, 2]), (7, 2, [3]), (8, 2, [5])]
     eur = result.actions[0]
@@ -146,7 +148,7 @@ def test_one_action_per_customer_step_and_currency_lists_the_other_overdue_invoi
 def test_stopped_invoices_get_nothing_and_are_counted_by_reason():
     invoices = [invoice(1, stop="disputed"), invoice(2, stop="promised"),
                 invoice(3, stop="disputed"), invoice(4)]
-    result = plan(invoices, {1: STANDARD}, D(2026, 6, 11), CAL)
+    result = candidates(invoices, {1: STANDARD}, D(2026, 6, 11), CAL)
     attach_others(result.actions, invoices, result.day)
     assert positions(result) == [(1, 2, [4])]
     assert result.stopped == {"disputed": 2, "promised": 1}
@@ -156,16 +158,16 @@ def test_stopped_invoices_get_nothing_and_are_counted_by_reason():
 def test_a_step_acts_only_from_its_minimum_amount():
     small = ScenarioRule(3, (StepRule(31, 1, DUE_DATE, 1, min_amount=Decimal("100")),))
     below = [invoice(1, amount="60"), invoice(2, due=D(2026, 6, 11), amount="30")]
-    result = plan(below, {1: small}, D(2026, 6, 12), CAL)
+    result = candidates(below, {1: small}, D(2026, 6, 12), CAL)
     assert result.actions == [] and result.below_minimum == 1
     enough = below + [invoice(3, amount="10")]
-    assert positions(plan(enough, {1: small}, D(2026, 6, 12), CAL)) == [(1, 1, [1, 2, 3])]
+    assert positions(candidates(enough, {1: small}, D(2026, 6, 12), CAL)) == [(1, 1, [1, 2, 3])]
 
 
 def test_a_customer_moved_to_another_scenario_starts_it_at_its_latest_due_step():
     gentle = ScenarioRule(4, (StepRule(41, 1, DUE_DATE, 3), StepRule(42, 2, DUE_DATE, 20)))
     inv = invoice(due=D(2026, 6, 1), progress=Progress(1, 5, D(2026, 6, 23), D(2026, 6, 23)))
-    assert positions(plan([inv], {1: gentle}, D(2026, 6, 24), CAL)) == [(1, 2, [1])]
+    assert positions(candidates([inv], {1: gentle}, D(2026, 6, 24), CAL)) == [(1, 2, [1])]
 
 
 # Property-based invariants over generated ledgers -------------------------------------
@@ -201,7 +203,7 @@ def worlds(draw):
 def test_invariants_hold_for_every_generated_ledger_and_date(world, offset):
     scenario, invoices = world
     as_of = D(2026, 1, 1) + dt.timedelta(days=offset)
-    result = plan(invoices, {c: scenario for c in range(1, 5)}, as_of, CAL)
+    result = candidates(invoices, {c: scenario for c in range(1, 5)}, as_of, CAL)
     attach_others(result.actions, invoices, result.day)
     keys = [(a.customer_id, a.step.id, a.currency) for a in result.actions]
     assert len(keys) == len(set(keys)), "one message per customer, step and currency"
@@ -271,35 +273,3 @@ def test_next_date_is_the_first_day_the_planner_acts_again(world, offset):
             acted = day
             break
     assert acted == expected
-
-
-def day_by_day(invoices, scenario_of, start, days, calendar):
-    """The calendar as the daily runs would make it: one plan per business day."""
-    live = [OpenInvoice(i.id, i.customer_id, i.currency, i.due_date, i.open_amount,
-                        i.progress, i.stop) for i in invoices if not i.stop]
-    found = []
-    for n in range(days):
-        day = start + dt.timedelta(days=n)
-        if not calendar.is_business_day(day):
-            continue
-        for action in plan(live, scenario_of, day, calendar).actions:
-            found.append((day, action.customer_id, action.currency, action.step.id,
-                          sorted((r.invoice.id, r.occurrence) for r in action.reached)))
-            for r in action.reached:
-                r.invoice.progress = advanced(r, action.scenario_id, day)
-    return found
-
-
-@settings(max_examples=80, deadline=None)
-@given(worlds(), st.integers(0, 90))
-def test_the_calendar_jumps_to_the_same_actions_as_planning_every_day(world, offset):
-    from relance.dunning.planner import upcoming
-
-    scenario, invoices = world
-    scenario_of = {c: scenario for c in range(1, 5)}
-    start = D(2026, 1, 1) + dt.timedelta(days=offset)
-    jumped = [(day, a.customer_id, a.currency, a.step.id,
-               sorted((r.invoice.id, r.occurrence) for r in a.reached))
-              for day, a in upcoming(invoices, scenario_of, start, 30, CAL)]
-    assert sorted(jumped) == sorted(day_by_day(invoices, scenario_of, start, 30, CAL))
-    assert all(i.progress is None for i in invoices)   # the invoices are left as they were

@@ -20,7 +20,8 @@ MONDAY = D(2026, 6, 15)
 
 @pytest.fixture
 def company():
-    return creditor()
+    """Conversation rules at their loosest: these tests are about what the run reads."""
+    return creditor(contact_gap_days=1, written_before_days=0)
 
 
 def next_on(inv):

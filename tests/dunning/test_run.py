@@ -30,26 +30,37 @@ def company():
     return creditor()
 
 
+@pytest.fixture
+def loose():
+    """A creditor whose conversation rules are at their loosest (a contact a day, no
+    wait after a written reminder): the tests using it are about what the run reads."""
+    return creditor(contact_gap_days=1, written_before_days=0)
+
+
 def steps_of(inv):
     return list(ActionInvoice.objects.filter(invoice=inv).order_by("action__planned_on")
                 .values_list("action__planned_on", "step__name", "occurrence"))
 
 
-def test_the_first_run_groups_a_customers_invoices_at_the_same_step_into_one_action(company):
+def test_the_first_run_makes_one_contact_where_the_most_advanced_step_speaks(company):
     late = customer(company, "LATE")
     a = invoice(late, "1200.00", MONDAY - dt.timedelta(days=1))
     b = invoice(late, "300.00", MONDAY - dt.timedelta(days=1))
     older = invoice(late, "50.00", D(2026, 5, 20))    # 26 days late: the firm reminder
+    soon = invoice(late, "80.00", MONDAY + dt.timedelta(days=20))
     result = run_dunning(company, MONDAY)
-    assert result.by_step == {"Standard / Friendly reminder": 1, "Standard / Firm reminder": 1}
-    friendly = Action.objects.get(step__name="Friendly reminder")
-    assert set(friendly.lines.values_list("invoice__number", flat=True)) == {a.number, b.number}
-    assert friendly.amount == Decimal("1500.00")
-    assert friendly.summary["others"] == [older.pk]
-    assert friendly.overdue_total == Decimal("1550.00")
-    assert friendly.contact.role == "accounts_payable"
-    assert friendly.status == ActionStatus.PLANNED
-    assert Run.objects.get().actions == 2
+    assert result.by_step == {"Standard / Firm reminder": 1}
+    firm = Action.objects.get()
+    # each invoice is marked done with the step it had reached: none is reminded again
+    assert set(firm.lines.values_list("invoice__number", "step__name")) == {
+        (a.number, "Friendly reminder"), (b.number, "Friendly reminder"),
+        (older.number, "Firm reminder")}
+    assert firm.amount == firm.overdue_total == Decimal("1550.00")
+    assert firm.summary["others"] == [] and soon.pk not in firm.summary["invoices"]
+    assert firm.contact.role == "accounts_payable"
+    assert firm.status == ActionStatus.PLANNED
+    assert Run.objects.get().actions == 1
+    assert run_dunning(company, D(2026, 6, 16)).actions == []   # nothing left to say
 
 
 def test_every_action_goes_on_the_customers_and_the_invoices_timeline(company):
@@ -75,19 +86,21 @@ def test_running_twice_the_same_day_produces_nothing_more(company):
 def test_an_invoice_arriving_after_the_days_run_joins_its_open_action(company):
     late = customer(company, "LATE")
     first = invoice(late, "100.00", D(2026, 5, 24))     # 22 days late: the firm email
-    older = invoice(late, "40.00", D(2026, 4, 1))       # another step: listed as other
+    older = invoice(late, "40.00", D(2026, 6, 10))      # a lesser step: goes along
     run_dunning(company, MONDAY)
     action = Action.objects.get(lines__invoice=first)
-    assert older.pk in action.summary["others"]
-    arrived = invoice(late, "250.00", D(2026, 5, 24))   # imported after the run
+    assert action.summary["invoices"] == [older.pk, first.pk]
+    arrived = invoice(late, "250.00", D(2026, 6, 1))    # imported after the run
     again = run_dunning(company, MONDAY)
 
     action.refresh_from_db()
     assert [a.planned.customer_id for a in again.actions] == [late.pk]
-    assert action.summary["invoices"] == [first.pk, arrived.pk]
+    assert action.summary["invoices"] == [older.pk, first.pk, arrived.pk]
     assert arrived.pk not in action.summary["others"]
-    assert action.amount == Decimal("350.00")
-    assert set(action.lines.values_list("invoice_id", flat=True)) == {first.pk, arrived.pk}
+    assert action.amount == Decimal("390.00")
+    assert set(action.lines.values_list("invoice_id", "step__name")) == {
+        (first.pk, "Firm reminder"), (older.pk, "Friendly reminder"),
+        (arrived.pk, "Second reminder")}
     extended = Event.objects.get(type="action.extended")
     assert (extended.data["action"], extended.data["invoices"]) == (action.pk, [arrived.pk])
 
@@ -153,7 +166,8 @@ def test_the_standard_scenario_day_by_day(company):
         (D(2026, 5, 27), "Preventive reminder", 0),
         (D(2026, 6, 2), "Friendly reminder", 0),
         (D(2026, 6, 9), "Second reminder", 0),
-        (D(2026, 6, 16), "Call accounts payable", 0),
+        # eight days after the second reminder, in writing (conversation rule 3)
+        (D(2026, 6, 17), "Call accounts payable", 0),
         (D(2026, 6, 23), "Firm reminder", 0),
         (D(2026, 7, 1), "Formal notice", 0),
         (D(2026, 7, 16), "Escalation", 0),
@@ -272,8 +286,9 @@ def test_a_customer_follows_its_own_scenario_else_its_segments_else_the_default(
     for who in (own, large, plain):
         invoice(who, "100.00", MONDAY - dt.timedelta(days=6))   # 6 days late
     result = run_dunning(company, MONDAY)
+    # Risky calls on day 5, but nothing was written yet: its reminder goes first
     assert result.by_step == {"Key accounts / Friendly reminder": 1,
-                              "Risky / Call accounts payable": 1,
+                              "Risky / Friendly reminder": 1,
                               "Standard / Friendly reminder": 1}
 
 
@@ -291,59 +306,61 @@ def test_the_next_run_reads_only_the_invoices_whose_next_date_has_come(company):
     assert InvoiceProgress.objects.get(invoice=soon).next_on == D(2026, 6, 22)
 
 
-def test_a_changed_step_counts_from_the_next_run(company):
-    late = customer(company, "LATE")
+def test_a_changed_step_counts_from_the_next_run(loose):
+    late = customer(loose, "LATE")
     inv = invoice(late, "100.00", D(2026, 6, 12))
-    run_dunning(company, MONDAY)                        # friendly reminder
+    run_dunning(loose, MONDAY)                        # friendly reminder
     second = Step.objects.get(scenario__name="Standard", name="Second reminder")
     second.days = 4                                     # was 8: now due Tuesday 16th
     second.save()
-    assert [pk for a in run_dunning(company, D(2026, 6, 16)).actions
+    assert [pk for a in run_dunning(loose, D(2026, 6, 16)).actions
             for pk in a.summary["invoices"]] == [inv.pk]
 
 
-def test_a_changed_due_date_counts_from_the_next_run(company):
-    late = customer(company, "LATE")
+def test_a_changed_due_date_counts_from_the_next_run(loose):
+    late = customer(loose, "LATE")
     inv = invoice(late, "100.00", D(2026, 6, 12))
-    run_dunning(company, MONDAY)
+    run_dunning(loose, MONDAY)
     inv.due_date = D(2026, 6, 5)                        # corrected by a re-import
     inv.save(update_fields=["due_date"])
-    result = run_dunning(company, D(2026, 6, 16))       # 11 days late: second reminder
+    result = run_dunning(loose, D(2026, 6, 16))       # 11 days late: second reminder
     assert result.by_step == {"Standard / Second reminder": 1}
 
 
-def test_a_customer_moved_to_another_scenario_follows_it_from_the_next_run(company):
-    late = customer(company, "LATE")
+def test_a_customer_moved_to_another_scenario_follows_it_from_the_next_run(loose):
+    late = customer(loose, "LATE")
     invoice(late, "100.00", D(2026, 6, 12))
-    run_dunning(company, MONDAY)
-    late.scenario = Scenario.objects.get(company=company, name="Risky")
+    run_dunning(loose, MONDAY)
+    late.scenario = Scenario.objects.get(company=loose, name="Risky")
     late.save(update_fields=["scenario"])
-    result = run_dunning(company, D(2026, 6, 17))       # 5 days late: Risky's call
+    result = run_dunning(loose, D(2026, 6, 17))       # 5 days late: Risky's call
     assert result.by_step == {"Risky / Call accounts payable": 1}
 
 
-def test_a_later_reminder_still_lists_the_invoices_the_run_did_not_need_to_read(company):
-    late = customer(company, "LATE")
-    old = invoice(late, "700.00", D(2026, 4, 1))        # escalated on the first run
-    run_dunning(company, MONDAY)
+def test_a_later_reminder_still_lists_the_invoices_the_run_did_not_need_to_read(loose):
+    late = customer(loose, "LATE")
+    old = invoice(late, "700.00", D(2026, 6, 5))        # second reminder on the first run
+    run_dunning(loose, MONDAY)
     new = invoice(late, "100.00", MONDAY)               # friendly reminder on the 16th
-    action = run_dunning(company, D(2026, 6, 16)).actions[0]
+    action = run_dunning(loose, D(2026, 6, 16)).actions[0]
     assert action.summary["invoices"] == [new.pk]
     assert action.summary["others"] == [old.pk]
     assert action.planned.overdue_total == Decimal("800.00")
 
 
-def test_the_invoices_a_later_reminder_lists_keep_their_currency_hold_and_amount(company):
-    late = customer(company, "LATE")
-    old = invoice(late, "700.00", D(2026, 4, 1), open_amount=Decimal("650.00"))
-    invoice(late, "50.00", D(2026, 4, 2), hold_reason="checking the delivery",
+def test_the_invoices_a_later_reminder_lists_keep_their_currency_hold_and_amount(loose):
+    late = customer(loose, "LATE")
+    old = invoice(late, "700.00", D(2026, 6, 5), open_amount=Decimal("650.00"))
+    invoice(late, "50.00", D(2026, 6, 4), hold_reason="checking the delivery",
             hold_until=D(2026, 7, 1))
-    invoice(late, "80.00", D(2026, 4, 3), currency="USD")
-    invoice(late, "90.00", D(2026, 4, 4), kind="credit_note")
-    run_dunning(company, MONDAY)
+    invoice(late, "80.00", D(2026, 6, 4), currency="USD")
+    invoice(late, "90.00", D(2026, 6, 4), kind="credit_note")
+    run_dunning(loose, MONDAY)
     new = invoice(late, "100.00", MONDAY)
+    # the USD invoice has its own contact on the 16th; the new one's reminder the next day
+    assert [a.planned.currency for a in run_dunning(loose, D(2026, 6, 16)).actions] == ["USD"]
 
-    action = next(a for a in run_dunning(company, D(2026, 6, 16)).actions
+    action = next(a for a in run_dunning(loose, D(2026, 6, 17)).actions
                   if a.planned.currency == "EUR")
 
     assert action.summary["invoices"] == [new.pk]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from itertools import count
 
 from relance.dunning.defaults import install
+from relance.dunning.models import Action, ActionKind, ActionStatus
 from relance.ledger.models import Company, Contact, Customer, Invoice
 from relance.team.models import User
 
@@ -51,3 +52,12 @@ def invoice(customer, amount, due, *, currency="EUR", number=None, **fields):
         company=customer.company, customer=customer, number=number or f"F-{next(_numbers):05d}",
         issue_date=due - dt.timedelta(days=30), due_date=due, currency=currency,
         amount_excl_tax=total, vat=Decimal(0), amount_total=total, **fields)
+
+
+def reminded(customer, on):
+    """A written reminder sent to the customer on `on` by hand, before Relance: what
+    lets the first run escalate at once over old debt (conversation rule 3)."""
+    return Action.objects.create(
+        company=customer.company, customer=customer, kind=ActionKind.MANUAL, planned_on=on,
+        currency="EUR", channel="email", tone="courteous", status=ActionStatus.DONE,
+        amount=Decimal(0), overdue_total=Decimal(0))

@@ -40,6 +40,7 @@ from tests.support.pdf import pdf_text
 pytestmark = pytest.mark.django_db
 
 MONDAY = D(2026, 6, 15)
+FRIDAY = D(2026, 6, 5)
 TEN_AM = timezone.make_aware(dt.datetime(2026, 6, 15, 10, 0))
 CONFIG = Config(Hours.parse("08:00-19:00"), lease_seconds=60, retry_seconds=60,
                 max_attempts=1, max_per_minute=0)
@@ -54,16 +55,21 @@ def world(smtp_server):
     lenoir = customer(company, "LENOIR", name="Garage Lenoir", owner=people["paul"],
                       sales_rep=people["sam"], siren="542107651",
                       address_line1="12 rue des Forges", postal_code="69003", city="Lyon")
-    late = invoice(lenoir, "1200.00", MONDAY - dt.timedelta(days=1), number="F-LATE")
+    # Friday 5 June: the friendly reminder of F-LATE, in writing
+    late = invoice(lenoir, "1200.00", FRIDAY - dt.timedelta(days=1), number="F-LATE")
+    run_dunning(company, FRIDAY)
+    # then invoices imported since; on Monday the formal notice, ten days after the email
     notice = invoice(lenoir, "2500.00", MONDAY - dt.timedelta(days=30), number="F-NOTICE")
     notice.pdf.save("F-NOTICE.pdf", ContentFile(OWN_PDF))
     disputed = invoice(lenoir, "900.00", MONDAY - dt.timedelta(days=10), number="F-DISP")
     services.open_dispute(disputed, "quality", "Pièces abîmées", MONDAY - dt.timedelta(days=5))
+    postman = Postman()
+    courier = Courier(postman, CONFIG, ignore_hours=True)
+    while courier.handle_one(TEN_AM):
+        pass
     run_dunning(company, MONDAY)
     for action in Action.objects.filter(status=ActionStatus.AWAITING_APPROVAL):
         actions.approve(action, people["claire"])
-    postman = Postman()
-    courier = Courier(postman, CONFIG, ignore_hours=True)
     while courier.handle_one(TEN_AM):
         pass
     postman.close()

@@ -14,7 +14,7 @@ def scenario_rules(company):
         steps = sorted(scenario.steps.all(), key=lambda s: s.position)
         rules[scenario.id] = ScenarioRule(scenario.id, tuple(
             StepRule(s.id, s.position, s.trigger, s.days, s.channel, s.min_amount,
-                     s.needs_approval, s.repeat_every_days) for s in steps))
+                     s.needs_approval, s.repeat_every_days, s.tone) for s in steps))
     return rules
 
 

@@ -20,14 +20,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Max
 
 from relance.cases.models import (
     HANDOVER_STOPS, Dispute, Handover, PaymentDeclaration, PaymentPlan, Promise,
 )
 from relance.db.sql import among
 from relance.dunning import assignment, triggers
-from relance.dunning.models import InvoiceProgress, Run
-from relance.dunning.planner import OpenInvoice, Progress
+from relance.dunning.conversation import Contacts
+from relance.dunning.models import (
+    OPEN_STATUSES, Action, ActionKind, ActionStatus, InvoiceProgress, Run,
+)
+from relance.dunning.planner import (
+    CONTACT_CHANNELS, DUE_DATE, WRITTEN_CHANNELS, OpenInvoice, Progress,
+)
 from relance.dunning.recipients import ContactCard
 from relance.dunning.stops import (
     DECLARED_PAID, DISPUTED, HANDED_OVER, NO_SCENARIO, PAYMENT_PLAN, PROMISED, held,
@@ -402,3 +408,36 @@ def contacts_by_customer(customer_ids, company=None):
                 cards.append(ContactCard(*card))
     if cards:
         yield current, cards
+
+
+def conversations(company, customer_ids, day):
+    """customer id -> conversation.Contacts as of `day`, for the customers given that
+    were ever contacted: the last contact and the last written reminder, whatever made
+    them (a run, a collector's manual action), but cancelled ones, and the day's
+    scheduled contact still open."""
+    wanted = set(customer_ids)
+    if not wanted:
+        return {}
+    contacts = (Action.objects.filter(company=company, planned_on__lte=day,
+                                      channel__in=CONTACT_CHANNELS)
+                .exclude(status=ActionStatus.CANCELLED))
+    if len(wanted) > 5_000:   # a first run: one pass over the company's actions
+        scopes = [contacts]
+    else:
+        ids = sorted(wanted)
+        scopes = [contacts.filter(customer_id__in=ids[i:i + 900])
+                  for i in range(0, len(ids), 900)]
+    last_contact, last_reminder, today = {}, {}, {}
+    for scope in scopes:
+        last_contact.update(scope.values_list("customer_id").annotate(Max("planned_on")))
+        last_reminder.update(
+            scope.filter(channel__in=WRITTEN_CHANNELS)
+            .exclude(step__trigger=DUE_DATE, step__days__lt=0)
+            .values_list("customer_id").annotate(Max("planned_on")))
+        today.update(
+            (customer_id, (step_id, currency)) for customer_id, step_id, currency in
+            scope.filter(planned_on=day, kind=ActionKind.SCHEDULED,
+                         status__in=OPEN_STATUSES)
+            .values_list("customer_id", "step_id", "currency"))
+    return {cid: Contacts(on, last_reminder.get(cid), today.get(cid))
+            for cid, on in last_contact.items() if cid in wanted}

@@ -132,6 +132,7 @@ class DunningPlan:
     drafts: tuple            # ActionDraft, in the planner's order
     stopped: Counter         # stop reason -> invoices it stopped
     below_minimum: int       # actions left out: under their step's minimum amount
+    waiting: int             # invoices the conversation rules held back to a later day
     existing: dict           # (customer, step, currency) -> (action id, still open)
     ledger: Ledger
     overdue: list            # the invoices the drafts' other overdue ones are among
@@ -253,6 +254,7 @@ class RunResult:
     day = property(lambda self: self.plan.day)
     stopped = property(lambda self: self.plan.stopped)
     below_minimum = property(lambda self: self.plan.below_minimum)
+    waiting = property(lambda self: self.plan.waiting)
 
     @property
     def by_channel(self):
@@ -267,5 +269,5 @@ class RunResult:
                 "dry_run": self.dry_run,
                 "actions": len(self.actions), "by_channel": self.by_channel,
                 "by_step": self.by_step, "stopped": dict(sorted(self.stopped.items())),
-                "below_minimum": self.below_minimum,
+                "below_minimum": self.below_minimum, "waiting": self.waiting,
                 "seconds": round(self.seconds, 3)}

@@ -1,6 +1,7 @@
-"""The planner: given the open invoices, their scenarios and a date, decide what must
-happen that day. Pure: no database, no clock; the daily run loads the data, calls
-`plan`, and writes the result.
+"""The planner, invoice by invoice: given the open invoices, their scenarios and a
+date, find the step each one has reached that day. Pure: no database, no clock; the
+daily run loads the data, calls `conversation.plan` (which asks `candidates` here and
+then applies the rules per customer), and writes the result.
 
 Rules, in order, for each open invoice:
 
@@ -17,8 +18,8 @@ Rules, in order, for each open invoice:
    as if it ran that day: the actions are dated that day, and the run of that day then
    finds them done.
 5. The invoices of one customer that reach the same step on the same day, in the same
-   currency, make one action, which also lists the customer's other overdue invoices.
-   A step acts only when the amount concerned reaches the step's minimum.
+   currency, make one group; a step acts only when the amount concerned reaches its
+   minimum. `conversation` then makes one contact of a customer's groups.
 """
 import datetime as dt
 import hashlib
@@ -33,6 +34,31 @@ DUE_DATE = "due_date"
 PREVIOUS_STEP = "previous_step"
 NEVER = dt.date(9999, 12, 31)   # the next date of an invoice its scenario has finished with
 
+# What a step says to the debtor, by its channel and tone (conversation.py's rules)
+CONTACT_CHANNELS = frozenset({"email", "letter", "registered_letter", "call"})
+WRITTEN_CHANNELS = frozenset({"email", "letter", "registered_letter"})
+ESCALATING_CHANNELS = frozenset({"call", "registered_letter"})
+ESCALATING_TONES = frozenset({"formal_notice", "legal"})
+
+
+def is_contact(channel):
+    """Emails, letters and calls reach the debtor; a task is internal."""
+    return channel in CONTACT_CHANNELS
+
+
+def escalates(step):
+    """A call, a registered letter, or a step of the formal notice or legal tone."""
+    return step.channel in ESCALATING_CHANNELS or step.tone in ESCALATING_TONES
+
+
+def preventive(step):
+    """Sent before the due date: a courtesy, not a reminder of a debt."""
+    return step.trigger == DUE_DATE and step.days < 0
+
+
+def reminds_in_writing(step):
+    return step.channel in WRITTEN_CHANNELS and not preventive(step)
+
 
 @dataclass(frozen=True, slots=True)
 class StepRule:
@@ -44,6 +70,7 @@ class StepRule:
     min_amount: Decimal = Decimal(0)
     needs_approval: bool = False
     repeat_every_days: int | None = None
+    tone: str = "courteous"
 
 
 @dataclass(frozen=True)
@@ -78,6 +105,22 @@ class ScenarioRule:
             if step.position == position:
                 return step
         return None
+
+    def by_id(self, step_id):
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return None
+
+    def written_before(self, position):
+        """The last written reminder before `position` (conversation rule 3), or None."""
+        found = None
+        for step in self.steps:
+            if step.position >= position:
+                break
+            if reminds_in_writing(step) and not escalates(step):
+                found = step
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +205,7 @@ class Plan:
     stopped: Counter
     day: dt.date             # the business day the actions are for
     below_minimum: int = 0
+    waiting: int = 0         # invoices the conversation rules held back
 
 
 def step_dates(scenario, invoice, calendar):
@@ -212,8 +256,10 @@ def next_step(scenario, invoice, as_of, calendar):
     return None
 
 
-def plan(invoices, scenario_of, as_of, calendar):
-    """Decide the actions of `as_of`, or of the next business day if it is not one.
+def candidates(invoices, scenario_of, as_of, calendar):
+    """The steps due on `as_of`, or on the next business day if it is not one, invoice
+    by invoice and grouped per customer, currency and step, before the conversation
+    rules (`conversation.plan`) choose which are taken.
 
     invoices: a list of OpenInvoice (open, not credit notes); scenario_of: customer id ->
     ScenarioRule (customers without one get nothing). The actions' `others` are left
@@ -271,64 +317,17 @@ def attach_others(actions, invoices, as_of):
             action.others = [i for i in candidates if i.id not in concerned]
 
 
-def upcoming(invoices, scenario_of, start, days, calendar):
-    """What the runs would decide on each business day from `start` for `days` days if
-    nothing changed (no payment, no new case): [(day, PlannedAction)].
-
-    Each invoice jumps from one date on which something may happen to the next
-    (`next_date`) instead of being planned every day, so a company-wide calendar costs
-    a few steps per invoice, not one plan per day. The invoices given are left as they
-    were. A step's minimum amount applies to each day's group; an invoice it holds
-    back is not shown again later in the window."""
-    end = start + dt.timedelta(days=days - 1)
-    groups = defaultdict(list)
-    live = [i for i in invoices if not i.stop]
-    for invoice in live:
-        scenario = scenario_of.get(invoice.customer_id)
-        if scenario is not None:
-            for day, step, occurrence in _invoice_calendar(scenario, invoice, start, end,
-                                                           calendar):
-                groups[day, invoice.customer_id, invoice.currency, step.id].append(
-                    Reached(invoice, step, occurrence))
-    by_customer = defaultdict(list)
-    for invoice in live:
-        by_customer[invoice.customer_id, invoice.currency].append(invoice)
-    calendar_days = []
-    for (day, customer_id, currency, _), reached in sorted(
-            groups.items(), key=lambda item: (item[0][0], item[0][1], item[0][2],
-                                              item[1][0].step.position)):
-        step = reached[0].step
-        action = PlannedAction(customer_id, currency, scenario_of[customer_id].id, step,
-                               reached)
-        if step.min_amount and action.amount < step.min_amount:
-            continue
-        attach_others([action], by_customer[customer_id, currency], day)
-        calendar_days.append((day, action))
-    return calendar_days
+def next_event(scenario, invoice, day, calendar):
+    """The first business day after `day` on which the invoice may take a step if
+    nothing changes, or None when its scenario has nothing more for it."""
+    progress = invoice.progress
+    if progress is None or progress.scenario_id != scenario.id:
+        return next((on for _, on in step_dates(scenario, invoice, calendar) if on > day),
+                    None)
+    return next_date(scenario, progress, invoice.due_date, calendar)
 
 
-def _invoice_calendar(scenario, invoice, start, end, calendar):
-    """(day, step, occurrence) the invoice would take between start and end."""
-    probe = _copy(invoice)
-    day = calendar.on_or_after(start)
-    while day <= end:
-        today = day
-        decision = next_step(scenario, probe, day, calendar)
-        if decision:
-            yield (day, *decision)
-            probe.progress = advanced(Reached(probe, *decision), scenario.id, day)
-            day = next_date(scenario, probe.progress, probe.due_date, calendar)
-        elif probe.progress is None or probe.progress.scenario_id != scenario.id:
-            # no step due yet for an invoice new to the scenario: the first one's date
-            day = next((on for _, on in step_dates(scenario, probe, calendar) if on > day),
-                       None)
-        else:
-            day = next_date(scenario, probe.progress, probe.due_date, calendar)
-        if day is None:
-            return
-        day = max(day, calendar.on_or_after(today + dt.timedelta(days=1)))
-
-
-def _copy(invoice):
+def copy(invoice):
+    """The invoice, to be moved through its scenario without touching the original."""
     return OpenInvoice(invoice.id, invoice.customer_id, invoice.currency, invoice.due_date,
                        invoice.open_amount, invoice.progress, invoice.stop)

@@ -94,15 +94,15 @@ class _RowWriter:
         action_lines, events = [], []
         late, day = self.late, self.day
         for pk, d in chunk:
-            texts, planned = d.texts, d.planned
-            step_id, numbers, invoice_ids = texts.id, [], []
-            for r in planned.reached:
+            planned = d.planned
+            numbers, invoice_ids = [], []
+            for r in planned.reached:   # each with its own step: the lesser ones too
                 invoice = r.invoice
                 due = invoice.due_date
                 days_late = late.get(due)
                 if days_late is None:
                     days_late = late[due] = (day - due).days
-                action_lines.append((pk, invoice.id, step_id, r.occurrence,
+                action_lines.append((pk, invoice.id, r.step.id, r.occurrence,
                                      str(invoice.open_amount), days_late))
                 numbers.append(d.numbers[invoice.id])
                 invoice_ids.append(str(invoice.id))

@@ -16,10 +16,12 @@ from relance.db.batch import paused_gc, unchecked_sqlite_foreign_keys, wide_sqli
 from relance.dunning import loading
 from relance.dunning.assignment import scenario_rules
 from relance.dunning.calendar import BusinessCalendar
+from relance.dunning.conversation import Rules
 from relance.dunning.defaults import ensure_scenarios
-from relance.dunning.models import Action, ActionKind, ActionStatus, Step
+from relance.dunning.models import OPEN_STATUSES, Action, ActionKind, Step
 from relance.dunning.plan import DunningPlan, Ledger, RunResult, drafts
-from relance.dunning.planner import plan
+from relance.dunning.conversation import speak
+from relance.dunning.planner import candidates
 from relance.dunning.record import record
 from relance.dunning.recipients import route
 from relance.ledger.models import Company
@@ -63,7 +65,8 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     1. Read the open invoices that may need something on the business day (all of
        them with `full_read`, else only those `loading` cannot rule out: the next
        day's fast read, which must give the same plan).
-    2. Ask the planner what happens to them that day.
+    2. Ask the planner which steps they reach that day, then read what their customers
+       were told before and let each one's conversation rules choose (conversation.py).
     3. Read what the actions need: the customers' other overdue invoices, their
        contacts, the actions already recorded that day.
     """
@@ -72,7 +75,9 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     day = calendar.on_or_after(as_of)
     ledger, reader = read(company, day, incremental=not full_read)
     loaded = time.perf_counter()
-    decided = plan(ledger.invoices, ledger.scenario_of, day, calendar)
+    found = candidates(ledger.invoices, ledger.scenario_of, day, calendar)
+    told = loading.conversations(company, {a.customer_id for a in found.actions}, day)
+    decided = speak(found, ledger.scenario_of, told, conversation_rules(company))
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     overdue = reader.overdue_of({a.customer_id for a in decided.actions}, ledger.invoices)
@@ -80,9 +85,15 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     return DunningPlan(
         as_of=as_of, day=day, drafts=tuple(drafts_for(company, dated, ledger.numbers)),
         stopped=decided.stopped, below_minimum=decided.below_minimum,
+        waiting=decided.waiting,
         existing=_existing_actions(company, day), ledger=ledger, overdue=overdue,
         calendar=calendar, signature=reader.assignment.signature(),
         first_run=not reader.had_progress)
+
+
+def conversation_rules(company):
+    return Rules(gap_days=company.contact_gap_days,
+                 written_days=company.written_before_days)
 
 
 def load(company, as_of, customer_id=None, ahead_days=0, incremental=False):
@@ -133,5 +144,4 @@ def _existing_actions(company, day):
     rows = (Action.objects.filter(company=company, planned_on=day,
                                   kind=ActionKind.SCHEDULED)
             .values_list("id", "customer_id", "step_id", "currency", "status"))
-    open_states = {ActionStatus.AWAITING_APPROVAL, ActionStatus.PLANNED}
-    return {(c, s, cur): (pk, status in open_states) for pk, c, s, cur, status in rows}
+    return {(c, s, cur): (pk, status in OPEN_STATUSES) for pk, c, s, cur, status in rows}

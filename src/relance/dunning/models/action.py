@@ -21,6 +21,8 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+OPEN_STATUSES = (ActionStatus.AWAITING_APPROVAL, ActionStatus.PLANNED)
+
 class Run(models.Model):
     """One daily run: when it ran, for which date, and what it produced."""
 
@@ -111,7 +113,7 @@ class Action(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (ActionStatus.AWAITING_APPROVAL, ActionStatus.PLANNED)
+        return self.status in OPEN_STATUSES
 
 
 class ActionInvoice(models.Model):

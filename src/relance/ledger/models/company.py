@@ -32,6 +32,14 @@ class Company(Address, LegalIdentity):
         _("days a declared payment holds reminders"), default=10,
         help_text=_("business days after which a payment the customer declared, and no "
                     "payment received matched, stops holding the reminders"))
+    contact_gap_days = models.PositiveSmallIntegerField(
+        _("days between two contacts"), default=5,
+        help_text=_("the fewest calendar days between two reminders, letters or calls to "
+                    "one customer (at most one a day in any case)"))
+    written_before_days = models.PositiveSmallIntegerField(
+        _("days a written reminder precedes escalation"), default=8,
+        help_text=_("a call, a formal notice or an escalation waits until a written "
+                    "reminder went to the customer at least this many days before"))
     # Checked for the mentions L441-9 requires (legal.checks.missing_mentions).
     terms_of_sale = models.TextField(
         _("terms of sale"), blank=True,
