@@ -24,7 +24,7 @@ day, and they are taken with the next contact.
 """
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from relance.dunning.planner import (
     Plan, PlannedAction, Reached, advanced, attach_others, candidates, copy, escalates,
@@ -66,12 +66,30 @@ def after(contacts, action, day):
                     today=contacts.today)
 
 
+def floor_after(lead, day, rules):
+    """For a customer contacted on `day` by a step `lead`: step -> the first day these
+    rules may let that step through (None: no bound). The progress stored after a
+    contact starts from it, so that the invoices it holds are not read every day."""
+    if not is_contact(lead.channel):
+        return None
+    gap_end = day + dt.timedelta(days=max(rules.gap_days, 1))
+    written_end = (day + dt.timedelta(days=rules.written_days)
+                   if reminds_in_writing(lead) else None)
+
+    def floor(step):
+        least = gap_end if is_contact(step.channel) else None
+        if written_end is not None and escalates(step):
+            least = written_end if least is None else max(least, written_end)
+        return least
+    return floor
+
+
 @dataclass(slots=True)
 class Turn:
-    """A customer's actions on a day, the invoices held back, and the first day the
-    rules could let them through (None: nothing held back)."""
+    """A customer's actions on a day, and the invoices held back with the first day the
+    rules could let each through (`wake`: the earliest of them; None: none held)."""
     actions: list
-    waiting: int = 0
+    held: list = field(default_factory=list)   # (OpenInvoice, day)
     wake: dt.date | None = None
 
 
@@ -104,7 +122,7 @@ def _in_writing_first(group, contacts, day, rules, scenario, turn):
         allowed = last + dt.timedelta(days=rules.written_days)
         if day >= allowed:
             return group
-        _hold(turn, len(group.reached), allowed)
+        _hold(turn, group.reached, allowed)
         return None
     written = scenario.written_before(step.position)
     if written is None:   # the scenario has no written reminder before: its choice
@@ -112,7 +130,8 @@ def _in_writing_first(group, contacts, day, rules, scenario, turn):
     moved = [Reached(r.invoice, written, 0) for r in group.reached
              if _before(r.invoice, written, scenario)]
     # those past that reminder already (it was cancelled) wait for the next one written
-    _hold(turn, len(group.reached) - len(moved), day + dt.timedelta(days=1))
+    _hold(turn, [r for r in group.reached if not _before(r.invoice, written, scenario)],
+          day + dt.timedelta(days=1))
     if not moved:
         return None
     return PlannedAction(group.customer_id, group.currency, group.scenario_id, written, moved)
@@ -131,27 +150,27 @@ def _speak(speaking, contacts, day, rules, scenario, turn):
         step_id, currency = contacts.today
         lead = scenario.by_id(step_id)
         if lead is None:
-            _hold(turn, sum(len(g.reached) for g in speaking), day + dt.timedelta(days=1))
+            _hold(turn, [r for g in speaking for r in g.reached], day + dt.timedelta(days=1))
             return
         lead_group = PlannedAction(speaking[0].customer_id, currency, scenario.id, lead, [])
     else:
         last = contacts.last_contact
         gap = dt.timedelta(days=max(rules.gap_days, 1))   # one a day in any case
         if last is not None and day < last + gap:
-            _hold(turn, sum(len(g.reached) for g in speaking), last + gap)
+            _hold(turn, [r for g in speaking for r in g.reached], last + gap)
             return
         lead_group = max(speaking, key=lambda g: (g.step.position, g.amount))
     reached = [r for g in speaking if g.currency == lead_group.currency for r in g.reached]
-    others = sum(len(g.reached) for g in speaking if g.currency != lead_group.currency)
-    if others:   # another currency: its own contact, after the gap
-        _hold(turn, others, day + dt.timedelta(days=rules.gap_days))
+    # another currency: its own contact, after the gap
+    _hold(turn, [r for g in speaking if g.currency != lead_group.currency for r in g.reached],
+          day + dt.timedelta(days=max(rules.gap_days, 1)))
     if reached:
         turn.actions.append(replace(lead_group, reached=reached))
 
 
-def _hold(turn, count, until):
-    if count:
-        turn.waiting += count
+def _hold(turn, reached, until):
+    if reached:
+        turn.held.extend((r.invoice, until) for r in reached)
         turn.wake = until if turn.wake is None else min(turn.wake, until)
 
 
@@ -174,7 +193,7 @@ def speak(found, scenario_of, contacts, rules):
         turn = converse(groups, contacts.get(customer_id, NO_CONTACT), found.day, rules,
                         scenario_of[customer_id])
         result.actions.extend(turn.actions)
-        result.waiting += turn.waiting
+        result.held.extend(turn.held)
     result.actions.sort(key=lambda a: (a.customer_id, a.currency, a.step.position))
     return result
 

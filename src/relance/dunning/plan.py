@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from relance.dunning.conversation import floor_after
 from relance.dunning.models import ActionStatus
 from relance.dunning.planner import NEVER, advanced, attach_others, next_date
 
@@ -132,7 +133,8 @@ class DunningPlan:
     drafts: tuple            # ActionDraft, in the planner's order
     stopped: Counter         # stop reason -> invoices it stopped
     below_minimum: int       # actions left out: under their step's minimum amount
-    waiting: int             # invoices the conversation rules held back to a later day
+    held: list               # (invoice, day): held back by the conversation rules till then
+    rules: object            # conversation.Rules
     existing: dict           # (customer, step, currency) -> (action id, still open)
     ledger: Ledger
     overdue: list            # the invoices the drafts' other overdue ones are among
@@ -162,30 +164,48 @@ class DunningPlan:
         attach_others([d.planned for d in self.drafts], self.overdue, self.day)
         return self.drafts
 
+    @property
+    def waiting(self):
+        return len(self.held)
+
     @cached_property
     def progress(self):
         """{progress row but for its invoice: [invoice ids]} to store (`progress_rows`)."""
-        return progress_rows(self.recorded, self.ledger, self.day, self.calendar)
+        return progress_rows(self.recorded, self.ledger, self.day, self.calendar, self.held,
+                             self.rules)
 
 
-def progress_rows(recorded, ledger, day, calendar):
+def progress_rows(recorded, ledger, day, calendar, held=(), rules=None):
     """Each invoice's new place in its scenario and the next day it may need
     something, as {row but for its invoice: [invoice ids]}; the same refreshed for
-    the invoices read because it was out of date."""
+    the invoices read because it was out of date. An invoice the conversation rules
+    held back keeps its place, and is read again on the day they may let it through
+    (a contact recorded since only holds it again); with `rules`, one that went with
+    a contact is read again no sooner than they may let its next step through."""
     groups = defaultdict(list)
     acted, memo, taken = set(), {}, {}
+    for invoice, until in held:
+        scenario = ledger.scenario_of.get(invoice.customer_id)
+        if invoice.progress is not None and scenario is not None \
+                and invoice.progress.scenario_id == scenario.id:
+            acted.add(invoice.id)
+            groups[_held_row(invoice, scenario, calendar.on_or_after(until))].append(
+                invoice.id)
     for d in recorded:
         scenario = ledger.rules[d.planned.scenario_id]
+        lead = d.planned.step
+        floor = rules and floor_after(lead, day, rules)
         for r in d.planned.reached:
             invoice = r.invoice
             acted.add(invoice.id)
             # the same step taken the same way by invoices due the same day: same row
             key = (scenario.id, r.step.id, r.occurrence,
-                   r.occurrence and invoice.progress.reached_on, invoice.due_date)
+                   r.occurrence and invoice.progress.reached_on, invoice.due_date, lead.id)
             invoices = taken.get(key)
             if invoices is None:
                 invoices = taken[key] = groups[_progress_row(
-                    advanced(r, scenario.id, day), invoice.due_date, scenario, calendar, memo)]
+                    advanced(r, scenario.id, day), invoice.due_date, scenario, calendar, memo,
+                    floor and (lead.id, floor))]
             invoices.append(invoice.id)
     for invoice in ledger.invoices:
         if invoice.progress is None or invoice.id in acted:   # most, on a first run
@@ -199,20 +219,29 @@ def progress_rows(recorded, ledger, day, calendar):
     return dict(groups)
 
 
-def _progress_row(progress, due_date, scenario, calendar, memo):
+def _progress_row(progress, due_date, scenario, calendar, memo, floor=None):
     """The progress row to store, but for its first column (the invoice); `memo` shares
     the work between invoices in the same place of the same scenario with the same due
-    date, which is most of them."""
+    date, which is most of them. `floor`: (its key, conversation.floor_after's)."""
     key = (scenario.id, progress.position, progress.reached_on, progress.last_on,
-           progress.repeats, due_date)
+           progress.repeats, due_date, floor and floor[0])
     row = memo.get(key)
     if row is None:
-        upcoming = next_date(scenario, progress, due_date, calendar) or NEVER
+        upcoming = next_date(scenario, progress, due_date, calendar,
+                             floor and floor[1]) or NEVER
         row = memo[key] = (progress.scenario_id, progress.position,
                            progress.reached_on.isoformat(), progress.last_on.isoformat(),
                            progress.repeats, upcoming.isoformat(), due_date.isoformat(),
                            scenario.fingerprint)
     return row
+
+
+def _held_row(invoice, scenario, until):
+    """The progress row as it is, its next date the day the invoice may go."""
+    progress = invoice.progress
+    return (progress.scenario_id, progress.position, progress.reached_on.isoformat(),
+            progress.last_on.isoformat(), progress.repeats, until.isoformat(),
+            invoice.due_date.isoformat(), scenario.fingerprint)
 
 
 def _moved(invoice, scenario):

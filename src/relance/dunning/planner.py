@@ -156,21 +156,28 @@ class Reached(NamedTuple):
     occurrence: int
 
 
-def next_date(scenario, progress, due_date, calendar):
+def next_date(scenario, progress, due_date, calendar, floor=None):
     """The first business day on which `next_step` may act again for an invoice at
-    `progress`, or None when its scenario has nothing more for it."""
+    `progress`, or None when its scenario has nothing more for it. `floor`: step ->
+    the first day the conversation rules may let it through (or None), when known."""
     candidates = []
     following = scenario.after(progress.position)
     if following is not None:
         base = due_date if following.trigger == DUE_DATE else progress.reached_on
-        candidates.append(calendar.on_or_after(base + dt.timedelta(days=following.days)))
+        on = base + dt.timedelta(days=following.days)
+        candidates.append(calendar.on_or_after(_floored(on, following, floor)))
     current = scenario.at(progress.position)
     if current is not None and current.repeat_every_days:
         again = progress.last_on + dt.timedelta(days=current.repeat_every_days)
-        candidates.append(calendar.on_or_after(again))
+        candidates.append(calendar.on_or_after(_floored(again, current, floor)))
     if not candidates:
         return None
     return calendar.on_or_after(max(min(candidates), progress.last_on + dt.timedelta(days=1)))
+
+
+def _floored(day, step, floor):
+    least = floor and floor(step)
+    return day if least is None else max(day, least)
 
 
 def advanced(reached, scenario_id, as_of):
@@ -205,7 +212,11 @@ class Plan:
     stopped: Counter
     day: dt.date             # the business day the actions are for
     below_minimum: int = 0
-    waiting: int = 0         # invoices the conversation rules held back
+    held: list = field(default_factory=list)   # (invoice, day) the conversation held back
+
+    @property
+    def waiting(self):
+        return len(self.held)
 
 
 def step_dates(scenario, invoice, calendar):

@@ -77,7 +77,8 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     loaded = time.perf_counter()
     found = candidates(ledger.invoices, ledger.scenario_of, day, calendar)
     told = loading.conversations(company, {a.customer_id for a in found.actions}, day)
-    decided = speak(found, ledger.scenario_of, told, conversation_rules(company))
+    rules = conversation_rules(company)
+    decided = speak(found, ledger.scenario_of, told, rules)
     logger.info("dunning %s: %d open invoices loaded in %.2f s, planned in %.2f s",
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     overdue = reader.overdue_of({a.customer_id for a in decided.actions}, ledger.invoices)
@@ -85,7 +86,7 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     return DunningPlan(
         as_of=as_of, day=day, drafts=tuple(drafts_for(company, dated, ledger.numbers)),
         stopped=decided.stopped, below_minimum=decided.below_minimum,
-        waiting=decided.waiting,
+        held=decided.held, rules=rules,
         existing=_existing_actions(company, day), ledger=ledger, overdue=overdue,
         calendar=calendar, signature=reader.assignment.signature(),
         first_run=not reader.had_progress)
