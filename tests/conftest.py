@@ -46,3 +46,13 @@ def shipped_rate_tables(request):
     from relance.legal.rates import install_shipped
 
     install_shipped()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache. The dashboard's figures are cached per
+    company, day and ledger stamp; a test that rolled back its database reuses the
+    same ids, and would otherwise read the figures a previous test's world left."""
+    from django.core.cache import cache
+
+    cache.clear()

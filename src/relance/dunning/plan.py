@@ -64,6 +64,7 @@ class ActionDraft:
     numbers: dict            # invoice id -> number
     day: dt.date             # the date the action is for
     key: tuple = None        # (customer id, step id, currency): one action per day
+    warning: str = ""        # why it waits for review although its step does not ask
 
     def __post_init__(self):
         self.key = (self.planned.customer_id, self.step.id, self.planned.currency)
@@ -98,7 +99,7 @@ class ActionDraft:
 
     @property
     def status(self):
-        return self.texts.status
+        return ActionStatus.AWAITING_APPROVAL if self.warning else self.texts.status
 
 
 def drafts(dated_actions, steps, routes, numbers):

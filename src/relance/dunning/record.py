@@ -75,7 +75,8 @@ class _RowWriter:
         self.day, self.late = day, {}
         self.actions = TableWriter(
             Action, ["id", "customer", "step", "currency", "channel", "tone", "status",
-                     "contact", "copy_sales_rep", "amount", "overdue_total", "summary"],
+                     "contact", "copy_sales_rep", "amount", "overdue_total", "summary",
+                     "note"],
             {"company": company.pk, "kind": ActionKind.SCHEDULED, "run": run.pk,
              "planned_on": day.isoformat()}, sink)
         self.action_lines = TableWriter(ActionInvoice, ["action", "invoice", "step",
@@ -117,9 +118,9 @@ class _RowWriter:
         for pk, d in chunk:
             texts, planned = d.texts, d.planned
             rows.append((pk, planned.customer_id, texts.id, planned.currency, d.channel,
-                         texts.tone, texts.status, d.contact_id, texts.copy_sales_rep,
+                         texts.tone, d.status, d.contact_id, texts.copy_sales_rep,
                          str(planned.amount), str(planned.overdue_total),
-                         d.summary_json()))
+                         d.summary_json(), d.warning))
         self.actions.insert(rows)
 
 
@@ -127,7 +128,7 @@ def _event_json(pk, draft, invoice_ids):
     """The data of the action's timeline event, as JSON text from the step's texts."""
     texts, planned = draft.texts, draft.planned
     return (f'{{"action": {pk}, {texts.event_names}, '
-            f'"channel": "{draft.channel}", "status": "{texts.status}", '
+            f'"channel": "{draft.channel}", "status": "{draft.status}", '
             f'"amount": "{planned.amount}", "currency": {json_text(planned.currency)}, '
             f'"invoices": [{", ".join(invoice_ids)}]}}')
 

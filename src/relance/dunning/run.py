@@ -20,6 +20,7 @@ from relance.dunning.conversation import Rules
 from relance.dunning.defaults import ensure_scenarios
 from relance.dunning.models import OPEN_STATUSES, Action, ActionKind, Step
 from relance.dunning.plan import DunningPlan, Ledger, RunResult, drafts
+from relance.dunning.rate_gaps import hold_for_rates, rate_gap
 from relance.dunning.conversation import speak
 from relance.dunning.planner import candidates
 from relance.dunning.record import record
@@ -68,7 +69,8 @@ def decide(company, as_of, *, full_read=False, calendar=None):
     2. Ask the planner which steps they reach that day, then read what their customers
        were told before and let each one's conversation rules choose (conversation.py).
     3. Read what the actions need: the customers' other overdue invoices, their
-       contacts, the actions already recorded that day.
+       contacts, the actions already recorded that day; send to review those whose
+       penalties would use a rate missing from the table (rate_gaps.py).
     """
     started = time.perf_counter()
     calendar = calendar or BusinessCalendar.around(as_of)
@@ -83,13 +85,17 @@ def decide(company, as_of, *, full_read=False, calendar=None):
                 day, len(ledger.invoices), loaded - started, time.perf_counter() - loaded)
     overdue = reader.overdue_of({a.customer_id for a in decided.actions}, ledger.invoices)
     dated = [(day, a) for a in decided.actions]
-    return DunningPlan(
+    day_plan = DunningPlan(
         as_of=as_of, day=day, drafts=tuple(drafts_for(company, dated, ledger.numbers)),
         stopped=decided.stopped, below_minimum=decided.below_minimum,
         held=decided.held, rules=rules,
         existing=_existing_actions(company, day), ledger=ledger, overdue=overdue,
         calendar=calendar, signature=reader.assignment.signature(),
         first_run=not reader.had_progress)
+    gap = rate_gap(company, day) if day_plan.drafts else None
+    if gap is not None:   # rare: only then are the other overdue invoices needed now
+        hold_for_rates(day_plan.drafts_with_others, gap)
+    return day_plan
 
 
 def conversation_rules(company):

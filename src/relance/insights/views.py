@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relance.dunning import rate_gaps
 from relance.insights import alerts, cache, dashboard as loaders, worklist
 from relance.insights.scope import scope_for
 from relance.ledger import aging, companies
@@ -58,6 +59,8 @@ def dashboard_page(request):
         "cash_periods": loaders.cash_periods(today),
         "payments_filter": _payments_filter(scope, company, several),
         "several_companies": several,
+        # the rates are read on every request: one entered shows at once
+        "rate_gap": rate_gaps.gap_since(company, data["oldest_overdue"], today),
     }
     return render(request, "insights/dashboard.html", context)
 
@@ -75,7 +78,8 @@ def _dashboard_data(scope, today):
             "top_overdue": loaders.top_overdue(scope, today),
             "promises": loaders.promises_this_week(scope, today),
             "disputes_by_age": disputes_by_age, "oldest_disputes": oldest_disputes,
-            "alerts": loaders.live_alerts(scope)}
+            "alerts": loaders.live_alerts(scope),
+            "oldest_overdue": rate_gaps.oldest_overdue(scope.company, today)}
 
 
 DISPUTE_AGE_LABELS = {"0_7": _("0-7 days"), "8_30": _("8-30 days"),

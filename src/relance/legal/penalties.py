@@ -190,6 +190,22 @@ def rate_for(rates, kind, half, warnings):
     return rates[(kind, *used)]
 
 
+def latest_missing(rates, kind, until):
+    """The latest half-year, up to the one of `until`, without a `kind` rate: penalties
+    over it or any earlier one would use another half-year's rate (`rate_for`)."""
+    known = {HalfYear(year, h) for k, year, h in rates if k == kind}
+    half = HalfYear.of(until)
+    while half in known:
+        half = HalfYear.of(half.start - ONE_DAY)
+    return half
+
+
+def needed_rate(policy):
+    """The rate table a policy's penalties depend on: the ECB rate for the statutory
+    rate, the legal interest rate (its floor, L441-10) for a contractual one."""
+    return ECB if policy.contractual_rate is None else LEGAL
+
+
 def contractual_rate_problem(rate, half, rates, warnings=None):
     """Why `rate` may not be agreed for `half` (L441-10: not below three times the
     legal interest rate), or None when it may."""
