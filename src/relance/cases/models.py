@@ -3,6 +3,7 @@ payments."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -131,6 +132,8 @@ class PaymentDeclaration(models.Model):
     invoices = models.ManyToManyField("ledger.Invoice", related_name="payment_declarations",
                                       verbose_name=_("invoices"))
     paid_on = models.DateField(_("paid on"))
+    # the day it was declared: its hold on reminders counts from then
+    declared_on = models.DateField(_("declared on"), default=timezone.localdate)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     status = models.CharField(_("status"), max_length=12, choices=DeclarationStatus.choices,
                               default=DeclarationStatus.PENDING)

@@ -132,7 +132,8 @@ def declare_payment(customer, invoices, amount, paid_on, on_date, note="", user=
     if amount is None or amount <= Decimal(0):
         raise CaseRefused(_("The paid amount must be positive."))
     declaration = PaymentDeclaration.objects.create(customer=customer, amount=amount,
-                                                    paid_on=paid_on, note=note)
+                                                    paid_on=paid_on, declared_on=on_date,
+                                                    note=note)
     declaration.invoices.set(invoices)
     timeline.record(customer.company, "payment.declared", customer=customer, message=note,
                     data={"declaration": declaration.pk, "amount": str(amount),
@@ -161,7 +162,7 @@ def expire_declarations(company, declared_by):
     want to call. Returns the declarations expired."""
     pending = (PaymentDeclaration.objects
                .filter(customer__company=company, status=DeclarationStatus.PENDING,
-                       created_at__date__lte=declared_by)
+                       declared_on__lte=declared_by)
                .select_related("customer__owner").prefetch_related("invoices"))
     expired = []
     for declaration in pending:
@@ -172,8 +173,7 @@ def expire_declarations(company, declared_by):
             said = _("No payment received matched the payment of %(amount)s the customer "
                      "declared on %(day)s: reminders resume.") % {
                 "amount": _amount_of(declaration),
-                "day": date_format(timezone.localdate(declaration.created_at),
-                                   "SHORT_DATE_FORMAT")}
+                "day": date_format(declaration.declared_on, "SHORT_DATE_FORMAT")}
             timeline.record(company, "payment.declaration_expired", customer=customer,
                             actor_label="system", message=said,
                             data=_declaration_data(declaration))

@@ -195,7 +195,7 @@ def _cases(customer, formats):
             "status": plan.get_status_display(), "detail": plan.note}))
     for declared in (PaymentDeclaration.objects.filter(customer=customer)
                      .prefetch_related("invoices")):
-        cases.append((declared.created_at.date(), {
+        cases.append((declared.declared_on, {
             "kind": _("Payment declared"), "invoices": _numbers(declared),
             "amount": formats.number(declared.amount),
             "until": formats.short_date(declared.paid_on),
