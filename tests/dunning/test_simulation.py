@@ -26,6 +26,7 @@ from relance.delivery.policy import Hours
 from relance.delivery.sending import Config, Courier
 from relance.dunning import actions as dunning_actions
 from relance.dunning.calendar import BusinessCalendar
+from relance.dunning.defaults import ensure_scenarios
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
 from relance.dunning.planner import (
     CONTACT_CHANNELS, WRITTEN_CHANNELS, escalates, preventive,
@@ -131,6 +132,7 @@ def test_thirty_business_days_keep_every_rule(tmp_path, smtp_server):
     # the half-year's ECB rate, entered: firm reminders state their penalties
     RateTable.objects.get_or_create(kind="ecb", year=2026, half=2,
                                     defaults={"rate": Decimal("2.15")})
+    ensure_scenarios(company)
     Step.objects.update(attach_invoices=False)   # attachments are another test's matter
     manager = User.objects.create_user("cm@ateliers-test.example", "pw",
                                        role="credit_manager")
