@@ -109,3 +109,35 @@ def test_closed_months_are_computed_once_then_read(ledger, django_assert_num_que
     assert again == months
     snapshots.forget(company, since=ENDS[2])
     assert MonthEnd.objects.filter(company=company).count() == 2
+
+
+def kept_months(company):
+    return sorted(MonthEnd.objects.filter(company=company, scope="").values_list("end",
+                                                                                 flat=True))
+
+
+def test_a_correction_saved_one_row_at_a_time_recomputes_the_months_it_touches(
+        ledger, django_capture_on_commit_callbacks):
+    """The admin, a collector or a service changes rows one by one: the months from the
+    earliest date the row had or has now are computed again at the next view."""
+    company, _people = ledger
+    snapshots.closed_months(Scope(company), TODAY, count=3)
+    r2 = company.invoices.get(number="F-R2")
+    with django_capture_on_commit_callbacks(execute=True):
+        r2.hold_reason = "litige"           # no figure is made of it
+        r2.save(update_fields=["hold_reason"])
+    assert kept_months(company) == ENDS
+    with django_capture_on_commit_callbacks(execute=True):
+        r2.issue_date = D_(2026, 1, 20)     # moved from February into January
+        r2.save()
+    assert kept_months(company) == ENDS[:1]
+    assert figures(snapshots.compute(Scope(company), ENDS[1:2])) == {
+        ENDS[1]: (3600, 4600, 3600, 0)}
+
+    snapshots.closed_months(Scope(company), TODAY, count=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        Payment.objects.get(reference="P2").delete()   # and its allocation with it
+    assert kept_months(company) == ENDS[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(company.customers.get(reference="ROUX"), "P4", D_(2025, 12, 20), (r2, D(100)))
+    assert kept_months(company) == []

@@ -6,3 +6,7 @@ class InsightsConfig(AppConfig):
     name = "relance.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self):
+        from relance.insights import follow   # models are ready now
+        follow.connect()

@@ -145,7 +145,11 @@ def closed_months(scope, today, count=HISTORY_MONTHS):
 def forget(company, since=None):
     """Drop kept months (from `since` on) so the next view recomputes them: after a
     back-dated import, or daily for the last months, where late entries land."""
-    rows = MonthEnd.objects.filter(company=company)
+    forget_company(company.pk, since)
+
+
+def forget_company(company_id, since=None):
+    rows = MonthEnd.objects.filter(company_id=company_id)
     if since is not None:
         rows = rows.filter(end__gte=since)
     rows.delete()
