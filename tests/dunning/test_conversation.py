@@ -97,6 +97,11 @@ def test_an_invoice_due_after_the_days_contact_was_planned_joins_it():
     result = plan([invoice(5, due=D(2026, 6, 2))], {1: STANDARD}, DAY, CAL, told)
     [action] = result.actions
     assert action.step.id == 13 and lines(action) == [(5, 2)]
+    # a step further than the day's contact waits for its own, after the gap
+    further = plan([invoice(6, due=D(2026, 5, 19))], {1: STANDARD}, DAY, CAL,
+                   {1: Contacts(last_contact=DAY, last_reminder=D(2026, 5, 1),
+                                today=(13, "EUR"))})
+    assert further.actions == [] and further.held[0][1] == D(2026, 6, 8)
     sent = {1: Contacts(last_contact=DAY, last_reminder=DAY)}   # the day's contact is out
     assert plan([invoice(5, due=D(2026, 6, 2))], {1: STANDARD}, DAY, CAL, sent).actions == []
 

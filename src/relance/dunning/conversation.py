@@ -153,6 +153,11 @@ def _speak(speaking, contacts, day, rules, scenario, turn):
             _hold(turn, [r for g in speaking for r in g.reached], day + dt.timedelta(days=1))
             return
         lead_group = PlannedAction(speaking[0].customer_id, currency, scenario.id, lead, [])
+        # a step further than the day's contact does not go as a lesser one in it
+        _hold(turn, [r for g in speaking if g.step.position > lead.position
+                     for r in g.reached],
+              day + dt.timedelta(days=max(rules.gap_days, 1)))
+        speaking = [g for g in speaking if g.step.position <= lead.position]
     else:
         last = contacts.last_contact
         gap = dt.timedelta(days=max(rules.gap_days, 1))   # one a day in any case
