@@ -2,9 +2,11 @@
 what goes out, to whom, with what; what never goes; and what happens when the mail
 server says no."""
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,6 +162,22 @@ def test_a_stop_recorded_after_the_run_cancels_the_queued_reminder_at_once(
     assert f"F-2026-0008: {stops.LABELS[stops.CUSTOMER_ON_HOLD]}" in skipped.message
     assert courier.handle_one(TEN_AM) is None
     assert smtp_server.messages == []
+
+
+def test_a_payments_import_after_the_run_cancels_the_reminders_it_settles_at_once(
+        company, courier, smtp_server, tmp_path, django_capture_on_commit_callbacks):
+    late = customer(company, "LATE")
+    invoice(late, "100.00", LATE, number="F-2026-0009")
+    run_dunning(company, MONDAY)
+    (tmp_path / "payments.csv").write_text(
+        "payment_ref,customer_ref,invoice_number,date,amount\n"
+        "VIR-0009,LATE,F-2026-0009,2026-06-15,100.00\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", "ledger", str(tmp_path), "--company", str(company.pk),
+                     stdout=io.StringIO())
+    assert Message.objects.get().state == MessageState.SKIPPED
+    assert Action.objects.get().status == ActionStatus.CANCELLED
+    assert courier.handle_one(TEN_AM) is None and smtp_server.messages == []
 
 
 def test_a_reminder_that_still_claims_something_waits_for_the_worker(

@@ -8,8 +8,9 @@ invoices may be claimed any more is skipped and its action cancelled, with the r
 on the timeline, without waiting for a worker to pick it up. A message that keeps some
 invoices waits: the worker sends it with those only.
 
-Bulk imports write no events one by one (no signal): their payments are seen by the
-worker's own check when it picks the message up.
+Bulk imports write no events one by one (no signal): once one that changed invoices
+or payments commits, it judges again every waiting message of its company
+(`recheck_company`).
 """
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -35,6 +36,13 @@ def _event_written(sender, instance, created, **kwargs):
     if created and instance.type in STOPPING and instance.customer_id:
         customer_id = instance.customer_id
         transaction.on_commit(lambda: recheck(customer_id))
+
+
+def recheck_company(company_id, now=None):
+    """`recheck` for every customer of the company with a message waiting."""
+    customers = (Message.objects.filter(action__company_id=company_id, state__in=WAITING)
+                 .values_list("action__customer_id", flat=True).distinct())
+    return [pk for customer_id in list(customers) for pk in recheck(customer_id, now)]
 
 
 def recheck(customer_id, now=None):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.cases.models import Dispute, DisputeReason, DisputeStatus
+from relance.delivery.recheck import recheck_company
 from relance.db.batch import (
     analyze, paused_gc, unchecked_sqlite_foreign_keys, wide_sqlite_cache,
 )
@@ -137,6 +138,8 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
             if run.documents_changed():
                 with timed("open totals"):
                     open_totals.rebuild(company.pk)  # the dashboard's sums, same transaction
+                # the reminders already queued are judged again once this commits
+                transaction.on_commit(lambda: recheck_company(company.pk))
             if run.earliest is not None:
                 snapshots.forget(company, since=run.earliest)
             analyze(*run.rewritten_models())
