@@ -456,3 +456,18 @@ def test_a_first_run_leaves_statistics_of_the_progress_it_wrote(company, monkeyp
             cursor.execute("SELECT count(*) FROM pg_statistic WHERE starelid = %s::regclass",
                            [table])
             assert cursor.fetchone()[0] > 0
+
+
+def test_a_customer_moved_back_to_a_scenario_it_left_never_takes_a_step_twice(loose):
+    late = customer(loose, "LATE")
+    inv = invoice(late, "100.00", D(2026, 5, 20))       # 26 days late: firm reminder
+    standard = Scenario.objects.get(company=loose, name="Standard")
+    risky = Scenario.objects.get(company=loose, name="Risky")
+    run_dunning(loose, MONDAY)
+    for day, scenario in ((D(2026, 6, 16), risky), (D(2026, 6, 17), standard),
+                          (D(2026, 6, 18), risky), (D(2026, 6, 19), standard)):
+        late.scenario = scenario
+        late.save(update_fields=["scenario"])
+        run_dunning(loose, day)
+    taken = steps_of(inv)
+    assert len(taken) == len({(name, occurrence) for _, name, occurrence in taken})

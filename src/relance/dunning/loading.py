@@ -29,7 +29,7 @@ from relance.db.sql import among
 from relance.dunning import assignment, triggers
 from relance.dunning.conversation import Contacts
 from relance.dunning.models import (
-    OPEN_STATUSES, Action, ActionKind, ActionStatus, InvoiceProgress, Run,
+    OPEN_STATUSES, Action, ActionInvoice, ActionKind, ActionStatus, InvoiceProgress, Run,
 )
 from relance.dunning.planner import (
     CONTACT_CHANNELS, DUE_DATE, WRITTEN_CHANNELS, OpenInvoice, Progress,
@@ -408,6 +408,33 @@ def contacts_by_customer(customer_ids, company=None):
                 cards.append(ContactCard(*card))
     if cards:
         yield current, cards
+
+
+def resume_returning(invoices, scenario_of):
+    """An invoice back in a scenario it went through before resumes where it left it
+    there: its progress remembers only the last scenario, and taking again a step it
+    took there would repeat a reminder (the database refuses it). Reads the action
+    lines of the invoices whose progress is in another scenario: a few, on the days
+    customers move."""
+    moved = {i.id: i for i in invoices
+             if i.progress is not None and i.customer_id in scenario_of
+             and i.progress.scenario_id != scenario_of[i.customer_id].id}
+    ids, taken = sorted(moved), {}
+    for start in range(0, len(ids), 900):
+        for invoice_id, scenario_id, position, occurrence, on in (
+                ActionInvoice.objects.filter(invoice_id__in=ids[start:start + 900],
+                                             step__isnull=False)
+                .values_list("invoice_id", "step__scenario_id", "step__position",
+                             "occurrence", "action__planned_on")):
+            invoice = moved[invoice_id]
+            if scenario_id == scenario_of[invoice.customer_id].id:
+                taken.setdefault(invoice_id, []).append((position, occurrence, on))
+    for invoice_id, lines in taken.items():
+        position = max(p for p, _, _ in lines)
+        at = [(occurrence, on) for p, occurrence, on in lines if p == position]
+        moved[invoice_id].progress = Progress(
+            scenario_of[moved[invoice_id].customer_id].id, position,
+            min(on for _, on in at), max(on for _, on in at), max(o for o, _ in at))
 
 
 def conversations(company, customer_ids, day):

@@ -120,6 +120,7 @@ def read(company, as_of, customer_id=None, ahead_days=0, incremental=False):
     invoices = reader.due_by(as_of + dt.timedelta(days=horizon), customer_ids, incremental)
     scenario_of = {cid: rules[sid] for cid, sid in reader.scenario_of.items()
                    if sid in rules}
+    loading.resume_returning(invoices, scenario_of)
     return Ledger(invoices, reader.numbers, scenario_of, rules), reader
 
 
