@@ -5,7 +5,7 @@ delivery the things debtors and collectors do (holds, promises, declared payment
 payments in full and in part, disputes). At the end, the rules every message must keep
 (docs/dunning.md, "One conversation per customer" and "What stops a reminder").
 
-SIMULATION_INVOICES sets the ledger's size (2,000 by default; docs/dunning.md gives a
+SIMULATION_INVOICES sets the ledger's size (1,000 by default; docs/dunning.md gives a
 run at 10,000).
 """
 import datetime as dt
@@ -40,7 +40,7 @@ from tests.support.ledger_files import write_ledger
 
 pytestmark = pytest.mark.django_db
 
-SIZE = int(os.environ.get("SIMULATION_INVOICES", "2000"))
+SIZE = int(os.environ.get("SIMULATION_INVOICES", "1000"))
 START = dt.date(2026, 11, 23)
 BUSINESS_DAYS = 30
 CONFIG = Config(Hours.parse("08:00-19:00"), lease_seconds=60, retry_seconds=60,
