@@ -39,6 +39,15 @@ class Rules:
     gap_days: int = 5
     written_days: int = 8
 
+    @property
+    def gap(self):
+        """The fewest days between two contacts: one a day in any case."""
+        return dt.timedelta(days=max(self.gap_days, 1))
+
+    @property
+    def written(self):
+        return dt.timedelta(days=self.written_days)
+
 
 @dataclass(frozen=True, slots=True)
 class Contacts:
@@ -72,9 +81,8 @@ def floor_after(lead, day, rules):
     contact starts from it, so that the invoices it holds are not read every day."""
     if not is_contact(lead.channel):
         return None
-    gap_end = day + dt.timedelta(days=max(rules.gap_days, 1))
-    written_end = (day + dt.timedelta(days=rules.written_days)
-                   if reminds_in_writing(lead) else None)
+    gap_end = day + rules.gap
+    written_end = day + rules.written if reminds_in_writing(lead) else None
 
     def floor(step):
         least = gap_end if is_contact(step.channel) else None
@@ -119,7 +127,7 @@ def _in_writing_first(group, contacts, day, rules, scenario, turn):
         return group
     last = contacts.last_reminder
     if last is not None:
-        allowed = last + dt.timedelta(days=rules.written_days)
+        allowed = last + rules.written
         if day >= allowed:
             return group
         _hold(turn, group.reached, allowed)
@@ -156,19 +164,18 @@ def _speak(speaking, contacts, day, rules, scenario, turn):
         # a step further than the day's contact does not go as a lesser one in it
         _hold(turn, [r for g in speaking if g.step.position > lead.position
                      for r in g.reached],
-              day + dt.timedelta(days=max(rules.gap_days, 1)))
+              day + rules.gap)
         speaking = [g for g in speaking if g.step.position <= lead.position]
     else:
         last = contacts.last_contact
-        gap = dt.timedelta(days=max(rules.gap_days, 1))   # one a day in any case
-        if last is not None and day < last + gap:
-            _hold(turn, [r for g in speaking for r in g.reached], last + gap)
+        if last is not None and day < last + rules.gap:
+            _hold(turn, [r for g in speaking for r in g.reached], last + rules.gap)
             return
         lead_group = max(speaking, key=lambda g: (g.step.position, g.amount))
     reached = [r for g in speaking if g.currency == lead_group.currency for r in g.reached]
     # another currency: its own contact, after the gap
     _hold(turn, [r for g in speaking if g.currency != lead_group.currency for r in g.reached],
-          day + dt.timedelta(days=max(rules.gap_days, 1)))
+          day + rules.gap)
     if reached:
         turn.actions.append(replace(lead_group, reached=reached))
 
