@@ -143,7 +143,8 @@ def test_penalties_are_simple_interest_plus_forty_per_late_invoice(company, roux
     # 1000 × 12.15 × 30 / 36500 = 9.99 ; 2000 × 12.15 × 73 / 36500 = 48.60
     assert context["penalties"] == {
         "rate": Decimal("12.15"), "amount": Decimal("58.59"),
-        "indemnity": Decimal("80.00"), "total": Decimal("138.59"), "currency": "EUR"}
+        "indemnity": Decimal("80.00"), "indemnity_currency": "EUR", "late_invoices": 2,
+        "total": Decimal("138.59"), "currency": "EUR"}
 
 
 def test_each_half_year_of_lateness_is_charged_at_its_own_statutory_rate(company, roux):

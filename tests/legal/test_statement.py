@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from relance.legal.penalties import STATUTORY, contractual
-from relance.legal.statement import Billed, Received, statement
+from relance.legal.statement import Billed, Received, restricted, statement
 
 D = dt.date
 M = Decimal
@@ -71,12 +71,26 @@ def test_a_consumer_owes_the_penalties_but_no_indemnity():
     assert result.totals["EUR"].total == M("608.53")
 
 
-def test_an_invoice_not_yet_due_is_claimed_without_penalty_or_indemnity():
-    result = claim([billed("F-2", "500.00", D(2025, 8, 1))])
-    line, = result.lines
-    assert (line.open, line.days_late, line.penalties, line.indemnity) == (
-        M("500.00"), 0, M("0.00"), M("0.00"))
-    assert result.totals["EUR"].total == M("500.00")
+def test_an_invoice_not_yet_due_or_due_that_day_is_listed_apart_and_not_claimed():
+    result = claim([billed("F-2", "500.00", D(2025, 8, 1)),
+                    billed("F-6", "300.00", D(2025, 7, 15)),
+                    billed("F-7", "200.00", D(2025, 7, 14))], as_of=D(2025, 7, 15))
+    assert [line.number for line in result.lines] == ["F-7"]
+    assert [(line.number, line.open, line.penalties, line.indemnity)
+            for line in result.not_due] == [("F-6", M("300.00"), M("0.00"), M("0.00")),
+                                             ("F-2", M("500.00"), M("0.00"), M("0.00"))]
+    assert result.totals["EUR"].open == M("200.00")
+
+
+def test_a_restricted_statement_keeps_only_the_named_lines_late_or_not():
+    found = claim([billed("F-2", "500.00", D(2025, 8, 1)),
+                   billed("F-7", "200.00", D(2025, 6, 14)),
+                   billed("F-8", "100.00", D(2025, 6, 14))], as_of=D(2025, 7, 15))
+    kept = restricted(found, ["F-2", "F-8"])
+    assert ([line.number for line in kept.lines], [line.number for line in kept.not_due]) == (
+        ["F-8"], ["F-2"])
+    # F-8: 15-30 June 100 × 13.15 × 16 = 0.58; 1-15 July 100 × 12.15 × 15 = 0.50.
+    assert kept.totals["EUR"].as_dict()["total"] == M("141.08")
 
 
 def test_every_line_is_rounded_and_the_total_is_the_sum_of_the_rounded_lines():

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from relance.compose.context import context_for_customer
 from relance.dunning.models import Step
-from relance.ledger.models import Allocation, Payment
+from relance.ledger.models import Allocation, Invoice, Payment
 from tests.dunning.world import creditor, customer, invoice, team
 from tests.support.pdf import pdf_text
 
@@ -61,6 +61,18 @@ def test_the_page_shows_the_lines_their_periods_and_the_totals_per_currency(clie
         assert text in page, text
     assert url(world, "statement_pdf").split("?")[0] in page
     assert url(world, "statement_csv").split("?")[0] in page
+
+
+def test_an_invoice_not_yet_due_is_listed_apart_and_left_out_of_the_totals(client, world):
+    invoice(world["lenoir"], "5000.00", D(2025, 7, 20), number="F-2025-009")
+    page = get(client, world["paul"], url(world)).content.decode()
+    apart = page.split("Not yet due, not claimed")[1]
+    assert "F-2025-009" in apart and "5,000.00" in apart
+    assert "F-2025-009" not in page.split("Not yet due, not claimed")[0]
+    assert "688.53" in page         # the euro total claimed, as without it
+    pdf = pdf_text(get(client, world["paul"], url(world, "statement_pdf")).content)
+    assert "Not yet due, not claimed F-2025-009" in pdf.replace("\n", " ").replace(
+        "Invoice Issue date Due date Open principal ", "")
 
 
 def test_the_pdf_prints_the_statement_in_the_request_language(client, world):
@@ -145,7 +157,26 @@ def test_a_reminder_carries_the_claim_in_its_currency(world):
     step = Step.objects.filter(scenario__company=lenoir.company, scenario__is_default=True,
                                tone="courteous").order_by("position").first()
     context = context_for_customer(lenoir, step, D(2025, 7, 15), portal_url="")
+    # The reminder is about the euro invoice: its claim is that invoice's line of the
+    # statement (the dollar invoice's 40 EUR indemnity goes with its own reminder).
     assert context["claim"] == {
         "currency": "EUR", "principal": Decimal("1000.00"), "payments": Decimal("400.00"),
         "open": Decimal("600.00"), "penalties": Decimal("8.53"),
-        "indemnities": Decimal("80.00"), "total": Decimal("688.53")}
+        "indemnities": Decimal("40.00"), "total": Decimal("648.53")}
+    assert context["claims"] == [context["claim"]]
+
+
+def test_a_reminder_in_dollars_claims_its_indemnity_in_euros(world):
+    lenoir = world["lenoir"]
+    Invoice.objects.filter(number="F-2025-001").update(open_amount=0, status="paid")
+    step = Step.objects.filter(scenario__company=lenoir.company, scenario__is_default=True,
+                               tone="courteous").order_by("position").first()
+    context = context_for_customer(lenoir, step, D(2025, 7, 15), portal_url="")
+    dollars, euros = context["claims"]
+    # 2000 × 13.15 × 15 / 36500 = 10.81 ; 2000 × 12.15 × 15 / 36500 = 9.99
+    assert (dollars["currency"], dollars["open"], dollars["penalties"], dollars["total"]) == (
+        "USD", Decimal("2000.00"), Decimal("20.80"), Decimal("2020.80"))
+    assert (euros["currency"], euros["indemnities"], euros["total"]) == (
+        "EUR", Decimal("40.00"), Decimal("40.00"))
+    assert (context["penalties"]["indemnity"], context["penalties"]["indemnity_currency"],
+            context["penalties"]["total"]) == (Decimal("40.00"), "EUR", Decimal("20.80"))

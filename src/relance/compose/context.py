@@ -23,8 +23,8 @@ from relance.ledger.models.invoice import InvoiceKind
 from relance.ledger.references import creditor_reference
 from relance.legal import penalties as legal
 from relance.legal import rates as rate_tables
-from relance.legal.companies import policy_of
 from relance.legal.halfyears import HalfYear
+from relance.legal.statement import INDEMNITY_CURRENCY, restricted
 from relance.portal import links as portal_links
 
 # The token a preview's portal address carries when the customer has no usable link:
@@ -99,7 +99,9 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
     invoices = [_invoice(i, today) for i in concerned]
     other_overdue = [_invoice(i, today) for i in others]
     totals = _totals(invoices + other_overdue, currency)
-    rates = rate_tables.load()
+    found = message_claim(customer, [i["number"] for i in invoices + other_overdue],
+                          today)
+    claims = claim_totals(found, totals[0]["currency"])
     return {
         "company": _company(company),
         "customer": {"name": customer.name, "reference": customer.reference,
@@ -110,9 +112,9 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
         "other_overdue": other_overdue,
         "totals": totals,
         "total": totals[0],
-        "penalties": penalties(invoices + other_overdue, totals[0]["currency"],
-                               policy_of(company), customer, rates, today),
-        "claim": claim(customer, totals[0]["currency"], rates, today),
+        "penalties": penalties(found, totals[0]["currency"]),
+        "claim": claims[0],
+        "claims": claims,
         "payment": _payment(company, customer),
         "portal_url": portal_url,
         "collector": _collector(customer.owner, company),
@@ -130,35 +132,39 @@ def _payment(company, customer):
             "plain_reference": customer.reference}
 
 
-def penalties(invoices, currency, policy, customer, rates, today):
-    """The late penalties on the invoices in `currency` as of `today` (`legal.penalty`
-    on each open amount, per half-year, rounded per period), and the fixed indemnity
-    per late invoice unless the customer is a consumer or in insolvency proceedings.
-    `rate` is the rate that applies in today's half-year."""
-    late = [i for i in invoices if i["currency"] == currency and i["days_late"] > 0
-            and i["open_amount"] > 0]
-    amount, indemnity = Decimal("0.00"), Decimal("0.00")
-    for line in late:
-        result = legal.penalty(line["open_amount"], line["due_date"], today, rates,
-                               policy=policy)
-        amount += result.amount
-        indemnity += legal.indemnity(result.late, consumer=customer.is_consumer,
-                                     insolvent=customer.insolvency_proceedings)
-    return {"rate": _rate(policy, rates, today), "amount": amount, "indemnity": indemnity,
-            "total": amount + indemnity, "currency": currency}
+def message_claim(customer, numbers, today):
+    """The customer's statement of claim on `today` (`ledger.claims`) restricted to
+    the invoices a message names: the one claim every document computes, so that a
+    reminder, its letter, the statement and the court's data agree to the cent."""
+    return restricted(customer_statement(customer, today), numbers)
 
 
-def claim(customer, currency, rates, today):
-    """The totals in `currency` of the customer's statement of claim on `today`
-    (`ledger.claims`): every open invoice, not only the reminder's; two queries."""
-    totals = customer_statement(customer, today, rates=rates).totals_in(currency)
-    return totals.as_dict()
+def claim_totals(found, currency):
+    """The claim's totals per currency, `currency` first (never empty), then euros,
+    where the 40 EUR indemnities of a claim in another currency are."""
+    order = [currency] + [c for c in found.totals if c != currency]
+    return [found.totals_in(c).as_dict() for c in order]
 
 
-def _rate(policy, rates, today):
+def penalties(found, currency):
+    """The late penalties in `currency` and the fixed indemnities (in euros, D441-5)
+    of the claim `found`; `total` adds the indemnities when they are in `currency`,
+    `rate` is the rate that applies on the claim's date, `late_invoices` the number
+    of invoices an indemnity is claimed for."""
+    amount = found.totals_in(currency).penalties
+    indemnity = found.totals_in(INDEMNITY_CURRENCY).indemnities
+    same = currency == INDEMNITY_CURRENCY
+    return {"rate": _rate(found.policy, found.as_of), "amount": amount,
+            "indemnity": indemnity, "indemnity_currency": INDEMNITY_CURRENCY,
+            "late_invoices": sum(1 for line in found.lines if line.indemnity > 0),
+            "total": amount + (indemnity if same else Decimal("0.00")),
+            "currency": currency}
+
+
+def _rate(policy, today):
     if policy.contractual_rate is not None:
         return policy.contractual_rate
-    return legal.statutory_rate(HalfYear.of(today), rates)
+    return legal.statutory_rate(HalfYear.of(today), rate_tables.load())
 
 
 def _invoices(summary):

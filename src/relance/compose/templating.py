@@ -99,13 +99,20 @@ VARIABLES = (
                                                   "currency")),
     ("penalties.rate, penalties.amount", gettext_lazy(
         "late-payment penalties: annual rate (percent) and amount due so far")),
-    ("penalties.indemnity, penalties.total, penalties.currency", gettext_lazy(
-        "fixed recovery indemnities (40 per late invoice) and penalties + indemnities")),
+    ("penalties.indemnity, penalties.indemnity_currency, penalties.late_invoices",
+     gettext_lazy("fixed recovery indemnities (40 euros per late invoice), always in "
+                  "euros, and the number of late invoices they are claimed for")),
+    ("penalties.total, penalties.currency", gettext_lazy(
+        "penalties + indemnities (the indemnities only when the reminder is in euros)")),
     ("claim.principal, claim.payments, claim.open", gettext_lazy(
-        "the statement of claim in the reminder's currency: every open invoice's "
-        "principal, the payments received on them, what remains open")),
+        "what the reminder claims in its currency, computed as the statement of claim "
+        "on the same invoices: their principal, the payments received, what remains "
+        "open")),
     ("claim.penalties, claim.indemnities, claim.total, claim.currency", gettext_lazy(
-        "the statement of claim's penalties, 40 EUR indemnities and total claimed")),
+        "the claim's penalties, 40 EUR indemnities and total claimed")),
+    ("claims", gettext_lazy("the claim per currency, the reminder's first: a list of "
+                            "the same fields as claim (a reminder in another currency "
+                            "claims its indemnities in euros)")),
     ("payment.iban, payment.bic", gettext_lazy("your bank details")),
     ("payment.reference", gettext_lazy(
         "the structured creditor reference (RF...) to quote on the transfer")),
@@ -346,6 +353,7 @@ def sample_context(language: str) -> dict:
         "total": totals[0],
         "penalties": _sample_penalties(claimed),
         "claim": _sample_claim(claimed),
+        "claims": [_sample_claim(claimed)],
         "payment": {"iban": "FR76 3000 6000 0112 3456 7890 189", "bic": "AGRIFRPPXXX",
                     "reference": "RF28 C004 2", "plain_reference": "C-0042"},
         "portal_url": "https://relance.example/p/7f3kq2",
@@ -374,6 +382,7 @@ def _sample_penalties(invoices):
                  .quantize(cent, ROUND_HALF_UP) for i in invoices)
     indemnity = INDEMNITY * len(invoices)
     return {"rate": SAMPLE_RATE, "amount": amount, "indemnity": indemnity,
+            "indemnity_currency": "EUR", "late_invoices": len(invoices),
             "total": amount + indemnity, "currency": "EUR"}
 
 

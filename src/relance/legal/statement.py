@@ -4,10 +4,12 @@ arguments (`claims.customer_statement` reads them from the ledger).
 
 Choices (docs/legal.md, "Statement of claim", says why):
 
-- The statement claims what is open on `as_of`: every invoice with an open principal,
-  due or not yet due (a line not yet due has no penalty). Invoices paid in full are
-  left out unless `include_paid_late=True`, and then only those paid late: their
-  penalties and indemnity are still due (statutory penalties need no reminder).
+- The statement claims what is late on `as_of`: every invoice due before it with an
+  open principal. Invoices not yet due (or due that very day) cannot be claimed: they
+  are listed apart (`not_due`), outside the totals, so that the statement, a formal
+  notice and a court's data claim one figure. Invoices paid in full are left out
+  unless `include_paid_late=True`, and then only those paid late: their penalties and
+  indemnity are still due (statutory penalties need no reminder).
 - Payments and credit notes dated after `as_of` have not happened yet: ignored.
 - A credit note allocated to an invoice corrects it: the principal is the amount incl.
   tax less the credit notes, and no penalty ever runs on the credited part. An open
@@ -115,6 +117,7 @@ class Statement:
     totals: dict = field(default_factory=dict)    # currency -> Totals
     warnings: tuple = ()
     policy: object = None                          # penalties.Policy
+    not_due: tuple = ()                            # Lines open but not late on as_of
 
     def totals_in(self, currency):
         return self.totals.get(currency) or Totals(currency)
@@ -126,29 +129,37 @@ def statement(invoices, payments, as_of, rates, *, policy, consumer, insolvent,
     (Received, payments and credit notes, keyed by invoice number).
 
     1. Keep, per invoice, what was allocated to it by `as_of`.
-    2. Compute each line; keep it when it is open, or paid late and asked for.
-    3. Add the lines up per currency, the indemnities in euros.
+    2. Compute each line; claim it when it is late and open, or paid late and asked
+       for; set it apart when it is open but not late yet.
+    3. Add the claimed lines up per currency, the indemnities in euros.
     """
     received = defaultdict(list)
     for item in payments:
         received[item.invoice].append(item)
-    lines = []
+    lines, not_due = [], []
     for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
         line = _line(invoice, received[invoice.number], as_of, rates, policy,
                      consumer, insolvent)
-        if line and (line.open > 0 or (include_paid_late and line.penalty.late)):
+        if line is None:
+            continue
+        if line.open > 0 and invoice.due_date >= as_of:
+            not_due.append(line)
+        elif line.open > 0 or (include_paid_late and line.penalty.late):
             lines.append(line)
-    warnings = tuple(dict.fromkeys(w for line in lines for w in line.penalty.warnings))
-    return Statement(as_of, tuple(lines), _totals(lines), warnings, policy)
+    return _statement(as_of, lines, policy, not_due)
 
 
 def restricted(found, numbers):
     """The statement `found` with only the lines of the invoices `numbers`, its totals
     and warnings computed again: the claim once some lines are left out of it."""
     wanted = set(numbers)
-    lines = [line for line in found.lines if line.number in wanted]
+    return _statement(found.as_of, [line for line in found.lines if line.number in wanted],
+                      found.policy, [line for line in found.not_due if line.number in wanted])
+
+
+def _statement(as_of, lines, policy, not_due):
     warnings = tuple(dict.fromkeys(w for line in lines for w in line.penalty.warnings))
-    return Statement(found.as_of, tuple(lines), _totals(lines), warnings, found.policy)
+    return Statement(as_of, tuple(lines), _totals(lines), warnings, policy, tuple(not_due))
 
 
 def _line(invoice, received, as_of, rates, policy, consumer, insolvent):

@@ -31,7 +31,8 @@ def statement_file(customer, language):
         Formats, creditor, lines, payment_block, render_pdf,
     )
     formats = Formats(language)
-    found = statement_of(customer)
+    today = timezone.localdate()
+    found = statement_of(customer, today)
     company = company_data(customer.company)
     structured, text = rules.transfer_reference(customer.reference,
                                                 [i.number for i in found.invoices])
@@ -40,17 +41,21 @@ def statement_file(customer, language):
         "company": creditor(company),
         "customer": {**customer_data(customer),
                      "address_lines": lines("\n".join(customer.address_lines))},
-        "today": formats.date(timezone.localdate()),
+        "today": formats.date(today),
         "invoices": [_row(i, formats) for i in found.invoices],
         "credit_notes": [_row(i, formats) for i in found.credit_notes],
         "payments": [{"reference": p.reference, "date": formats.short_date(p.date),
                       "amount": formats.money(p.amount, p.currency)} for p in found.payments],
         "totals": [formats.money(amount, currency) for currency, amount in found.totals.items()],
+        "claimed": None if found.claimed is None else {
+            "notice_sent_on": formats.date(found.claimed.notice_sent_on),
+            "totals": [{key: value if key == "currency" else formats.money(value, row["currency"])
+                        for key, value in row.items()} for row in found.claimed.totals]},
         "payment": payment_block(company, {"iban": company["iban"], "bic": company["bic"],
                                            "reference": structured or text},
                                  euros if euros and euros > 0 else None, "EUR", formats),
     }
-    name = f"statement-{customer.reference}-{timezone.localdate().isoformat()}.pdf"
+    name = f"statement-{customer.reference}-{today.isoformat()}.pdf"
     return name, render_pdf("portal/statement_pdf.html", page, language)
 
 

@@ -1,13 +1,19 @@
 """What the debtor sees: the customer's open invoices, open credit notes, recent
-payments and the total due per currency, read from the ledger as it stands."""
+payments and the total due per currency, read from the ledger as it stands; and, once
+a formal notice went out, what it claims as of today (`claimed`), computed as the
+notice, the statement of claim and the court's data compute it."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from relance.cases.models import (
     DeclarationStatus, Dispute, DisputeStatus, PaymentDeclaration, Promise, PromiseStatus,
 )
+from relance.compose.context import claim_totals, message_claim
 from relance.ledger.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from relance.recovery.claim_file import is_formal_notice, sent_messages
 
 RECENT_PAYMENTS = 20
 
@@ -19,6 +25,7 @@ class Statement:
     payments: list
     totals: dict = field(default_factory=dict)   # currency -> amount due
     answered: dict = field(default_factory=dict)  # invoice id -> what the debtor said
+    claimed: object = None                        # Claimed, after a formal notice
 
     @property
     def currencies(self):
@@ -49,13 +56,40 @@ def available_credit(customer):
     return dict(credit)
 
 
-def statement_of(customer):
+@dataclass(frozen=True)
+class Claimed:
+    """What the last formal notice claims on `as_of`: its invoices still open, with
+    their penalties and indemnities to date, one {currency, principal, payments, open,
+    penalties, indemnities, total} per currency."""
+    notice_sent_on: object
+    as_of: object
+    totals: list
+
+
+def statement_of(customer, today):
     invoices = open_invoices(customer)
     credit_notes = open_credit_notes(customer)
     payments = list(Payment.objects.filter(customer=customer)
                     .order_by("-date", "-pk")[:RECENT_PAYMENTS])
     return Statement(invoices, credit_notes, payments, due_totals(invoices, credit_notes),
-                     answered(invoices))
+                     answered(invoices), claimed(customer, today))
+
+
+def claimed(customer, today):
+    """What the customer's last formal notice (a letter or email in a formal tone,
+    sent) claims on `today`, or None when none went out or all it named is settled:
+    the notice's invoices through `compose.context.message_claim`, the one claim."""
+    notices = [m for m in sent_messages(customer, today) if is_formal_notice(m)]
+    if not notices:
+        return None
+    last = notices[-1]
+    numbers = Invoice.objects.filter(customer=customer, pk__in=last.invoices
+                                     ).values_list("number", flat=True)
+    found = message_claim(customer, list(numbers), today)
+    if not found.lines:
+        return None
+    return Claimed(timezone.localdate(last.sent_at), today,
+                   claim_totals(found, next(iter(found.totals))))
 
 
 def answered(invoices):

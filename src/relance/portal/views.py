@@ -44,7 +44,7 @@ def home(request):
     customer = request.customer
     return render(request, "portal/home.html", {
         "customer": customer, "company": customer.company,
-        "statement": statement_of(customer), "card": configured() is not None,
+        "statement": statement_of(customer, timezone.localdate()), "card": configured() is not None,
         "limits": answers.policy_of(customer.company)})
 
 

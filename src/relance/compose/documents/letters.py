@@ -96,31 +96,25 @@ def recipient_lines(context):
 
 
 def _claim(context, formats):
-    """The sums a formal notice claims, formatted.
-
-    Principal: the open amounts (invoices and other overdue ones), per currency.
-    Penalties and indemnities are computed by the context in its first currency; the
-    total claimed in that currency adds them, other currencies claim the principal only.
-    """
+    """The sums a formal notice claims, formatted: the context's one claim
+    (`context.message_claim`), per currency, the indemnities in euros."""
     penalties = context["penalties"]
     currency = penalties["currency"]
-    totals = []
-    for line in context["totals"]:
-        extra = penalties["total"] if line["currency"] == currency else 0
-        totals.append({"currency": line["currency"], "value": line["amount"] + extra,
-                       "amount": formats.money(line["amount"] + extra, line["currency"])})
+    claims = context["claims"]
+    totals = [{"currency": line["currency"], "value": line["total"],
+               "amount": formats.money(line["total"], line["currency"])}
+              for line in claims if line["total"] or line["currency"] == currency]
     return {
         "template": f"delivery/pdf/notice/{formats.language}.html",
         "as_of": formats.date(context["today"]),
-        "principal": [{"currency": t["currency"],
-                       "amount": formats.money(t["amount"], t["currency"])}
-                      for t in context["totals"]],
+        "principal": [{"currency": line["currency"],
+                       "amount": formats.money(line["open"], line["currency"])}
+                      for line in claims if line["open"] or line["currency"] == currency],
         "rate": formats.number(penalties["rate"]),
         "penalties": formats.money(penalties["amount"], currency),
-        # the fixed indemnity per late invoice (D441-5) counts the late invoices
-        "late_invoices": int(penalties["indemnity"] / INDEMNITY),
-        "indemnity_each": formats.money(INDEMNITY, currency),
-        "indemnity": formats.money(penalties["indemnity"], currency),
+        "late_invoices": penalties["late_invoices"],
+        "indemnity_each": formats.money(INDEMNITY, penalties["indemnity_currency"]),
+        "indemnity": formats.money(penalties["indemnity"], penalties["indemnity_currency"]),
         "totals": totals,
         "amount_due": totals[0]["value"],
         "deadline": formats.date(notice_deadline(context)),

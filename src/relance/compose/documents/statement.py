@@ -76,6 +76,7 @@ def _pdf_context(customer, found, formats):
         "as_of": formats.date(found.as_of),
         "policy": policy_text(found),
         "lines": [_pdf_line(line, formats) for line in found.lines],
+        "not_due": [_pdf_line(line, formats) for line in found.not_due],
         "totals": [{key: formats.money(value, totals.currency) if key != "currency"
                     else value for key, value in totals.as_dict().items()}
                    for totals in found.totals.values()],
