@@ -82,7 +82,7 @@ def test_the_customer_list_exports_its_filtered_customers_with_totals(claire, wo
 
     header, *rows = read_xlsx(response)
     assert [row[0] for row in rows] == ["C-LATE"]
-    assert Decimal(str(rows[0][header.index("Overdue")])) == Decimal("3700.50")
+    assert Decimal(str(rows[0][header.index("Overdue (EUR)")])) == Decimal("3700.50")
 
 
 def test_an_export_keeps_to_the_collectors_portfolio(world):

@@ -6,13 +6,14 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (Case, CharField, Count, DecimalField, Min, OuterRef, Q, Subquery,
-                              Sum, Value, When)
+from django.db.models import (Case, CharField, Count, DecimalField, F, Min, OuterRef, Q,
+                              Subquery, Sum, Value, When)
 
 from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from relance.insights import metrics, snapshots
 from relance.insights.models import Alert
 from relance.ledger import aging, queries
+from relance.legal import exchange
 from relance.ledger.models import (Customer, Invoice, InvoiceKind, OpenByCustomer, OpenByDueDate,
                                    Payment)
 
@@ -36,9 +37,11 @@ def aging_balance(scope, today):
     one pass with CASE buckets on the due date: over the company's open amounts by due
     date (`open_totals`), or over a portfolio's open invoices."""
     if scope.key == "":
-        return aging_of(OpenByDueDate.objects.filter(company=scope.company), "amount",
-                         today)
-    return aging_of(scope.filter(queries.open_invoices()), "open_amount", today)
+        return aging_of(OpenByDueDate.objects.filter(company=scope.company,
+                                                     currency=queries.HOME_CURRENCY),
+                        "amount", today)
+    return aging_of(scope.filter(queries.open_invoices().filter(
+        currency=queries.HOME_CURRENCY)), "open_amount", today)
 
 
 def aging_of(rows, amount, today):
@@ -56,6 +59,32 @@ def aging_of(rows, amount, today):
     return {key: row[key] for key in aging.BUCKET_KEYS}, credits
 
 
+def other_currencies(scope, today, receivables):
+    """The open and overdue amounts in each currency but the euro, which every other
+    figure leaves out (never added to euros), each with its value in euros at the ECB
+    reference rate of `today` or the latest before it (`legal.exchange`), and the
+    receivables in euros with every convertible currency added: an EuroTotal naming
+    its rates, or the currencies it could not convert. None without other currencies.
+    """
+    if scope.key == "":
+        rows, amount = OpenByDueDate.objects.filter(company=scope.company), "amount"
+    else:
+        rows, amount = scope.filter(queries.open_invoices()), "open_amount"
+    signed = Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F(amount)), default=F(amount),
+                  output_field=MONEY)
+    found = list(rows.exclude(currency=queries.HOME_CURRENCY).values("currency").annotate(
+        open=_sum(signed),
+        overdue=_sum(amount, Q(kind=InvoiceKind.INVOICE, due_date__lt=today)))
+        .order_by("currency"))
+    if not found:
+        return None
+    rates = exchange.load([row["currency"] for row in found], until=today)
+    for row in found:
+        row["euros"] = exchange.to_euros(row["open"], row["currency"], rates, today)
+    amounts = {queries.HOME_CURRENCY: receivables, **{r["currency"]: r["open"] for r in found}}
+    return {"rows": found, "total": exchange.total_in_euros(amounts, rates, today)}
+
+
 def top_overdue(scope, today, limit=TOP_OVERDUE):
     """The customers owing the most overdue money, with their oldest due date and how
     many overdue invoices: from the company's open amounts by customer, or grouped over
@@ -63,8 +92,8 @@ def top_overdue(scope, today, limit=TOP_OVERDUE):
     if scope.key == "":
         rows = _top_overdue_of_company(scope.company, today, limit)
     else:
-        rows = list(overdue_by_customer(scope.filter(queries.overdue_invoices(today)))
-                    .order_by("-overdue", "customer_id")[:limit])
+        rows = list(overdue_by_customer(scope.filter(queries.overdue_invoices(today).filter(
+            currency=queries.HOME_CURRENCY))).order_by("-overdue", "customer_id")[:limit])
     names = Customer.objects.in_bulk([row["customer_id"] for row in rows])
     for row in rows:
         row["customer__name"] = names[row["customer_id"]].name
@@ -96,7 +125,8 @@ def _exact_overdue(page, today):
     """(bound, overdue row) of each customer of `page`."""
     partly = [c.customer_id for c in page if c.last_due >= today]
     summed = {row["customer_id"]: row for row in overdue_by_customer(
-        queries.overdue_invoices(today).filter(customer_id__in=partly)).order_by()}
+        queries.overdue_invoices(today).filter(customer_id__in=partly,
+                                               currency=queries.HOME_CURRENCY)).order_by()}
     return [(c.invoiced, summed.get(c.customer_id) if c.last_due >= today else
              {"customer_id": c.customer_id, "overdue": c.invoiced, "oldest_due": c.first_due,
               "invoices": c.invoices}) for c in page]
@@ -116,10 +146,12 @@ def month_to_date(scope, today):
     (this_start, _today), (last_start, last_end) = cash_periods(today)
     same_day = last_start.replace(day=min(today.day, last_end.day))
     sales = scope.filter(Invoice.objects.filter(
-        issue_date__range=(this_start, today)).exclude(status="cancelled")).aggregate(
+        issue_date__range=(this_start, today), currency=queries.HOME_CURRENCY)
+        .exclude(status="cancelled")).aggregate(
         invoiced=_sum("amount_total", Q(kind=InvoiceKind.INVOICE)),
         credited=_sum("amount_total", Q(kind=InvoiceKind.CREDIT_NOTE)))
-    cash = scope.filter(Payment.objects.filter(date__range=(last_start, today))).aggregate(
+    cash = scope.filter(Payment.objects.filter(date__range=(last_start, today),
+                                               currency=queries.HOME_CURRENCY)).aggregate(
         this=_sum("amount", Q(date__gte=this_start)),
         last=_sum("amount", Q(date__lte=last_end)),
         last_to_date=_sum("amount", Q(date__lte=same_day)))

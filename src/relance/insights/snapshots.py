@@ -20,6 +20,7 @@ from django.db.models import CharField, Func, Q, Sum
 from relance.insights import metrics
 from relance.insights.models import MonthEnd
 from relance.ledger.models import Allocation, Invoice, InvoiceKind, InvoiceStatus, Payment
+from relance.ledger.queries import HOME_CURRENCY
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -44,7 +45,8 @@ class MonthOf(Func):
 def compute(scope, ends):
     """{month end: (metrics.Month, collected)} for `ends` (month ends, oldest first).
 
-    Three GROUP BY queries, read once each:
+    Three GROUP BY queries, read once each, over documents and payments in euros
+    (other currencies are never added to them: docs/insights.md, "Currencies"):
     1. documents by issue month, due date and kind: sales of a month; issued by E is
        every issue month up to E's; not due at E, invoices issued by E and due from E on;
     2. allocations by their month, the invoice's issue month, due date and kind, and
@@ -54,15 +56,17 @@ def compute(scope, ends):
     """
     last = ends[-1]
     documents = (scope.filter(Invoice.objects.exclude(status=InvoiceStatus.CANCELLED)
-                              .filter(issue_date__lte=last))
+                              .filter(issue_date__lte=last, currency=HOME_CURRENCY))
                  .values_list(MonthOf("issue_date"), "due_date", "kind")
                  .annotate(Sum("amount_total")).order_by())
     paid = (scope.filter(Allocation.objects.exclude(invoice__status=InvoiceStatus.CANCELLED)
-                         .filter(date__lte=last), prefix="invoice__customer__")
+                         .filter(date__lte=last, invoice__currency=HOME_CURRENCY),
+                         prefix="invoice__customer__")
             .values_list(MonthOf("date"), MonthOf("invoice__issue_date"),
                          "invoice__due_date", "invoice__kind", Q(payment__isnull=False))
             .annotate(Sum("amount")).order_by())
-    cash = scope.filter(Payment.objects.filter(date__lte=last)).values_list(
+    cash = scope.filter(Payment.objects.filter(date__lte=last, currency=HOME_CURRENCY)
+                        ).values_list(
         MonthOf("date")).annotate(Sum("amount")).order_by()
     return _months(ends, documents, paid, cash)
 

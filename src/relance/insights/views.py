@@ -74,7 +74,9 @@ def _payments_filter(scope, company, several):
 def _dashboard_data(scope, today):
     """Every number of the page, as plain values and rows that can be cached."""
     disputes_by_age, oldest_disputes = loaders.open_disputes(scope, today)
-    return {"f": loaders.figures(scope, today),
+    figures = loaders.figures(scope, today)
+    return {"f": figures,
+            "other_currencies": loaders.other_currencies(scope, today, figures.receivables),
             "top_overdue": loaders.top_overdue(scope, today),
             "promises": loaders.promises_this_week(scope, today),
             "disputes_by_age": disputes_by_age, "oldest_disputes": oldest_disputes,

@@ -119,7 +119,7 @@ def _bounced(scope, today):
     tasks = []
     for contact in contacts:
         row = totals.get(contact.customer_id)
-        if row and row["balance"] > 0:
+        if row and (row["balance"] > 0 or any(o["balance"] > 0 for o in row["others"])):
             oldest = row["oldest_due"]
             tasks.append(Task(BOUNCED, contact.customer, row["balance"],
                               (today - oldest).days if oldest else 0,

@@ -20,6 +20,7 @@ from django.db.models import Sum
 
 from relance.db.batch import analyze
 from relance.ledger import queries
+from relance.ledger.queries import HOME_CURRENCY
 from relance.ledger.models import (Invoice, InvoiceKind, InvoiceStatus, OpenByCustomer,
                                    OpenByDueDate)
 
@@ -29,9 +30,12 @@ CHUNK = 1_000
 CENT = Decimal("0.01")
 
 # The unique key of each table, which the upserts name.
-_KEYS = {OpenByDueDate: "company_id, due_date, kind", OpenByCustomer: "customer_id"}
-_DUE_DATE_COLUMNS = "company_id, due_date, kind, amount"
-_DUE_DATE_SUMS = "company_id, due_date, kind, ROUND(SUM(open_amount), 2)"
+_KEYS = {OpenByDueDate: "company_id, currency, due_date, kind", OpenByCustomer: "customer_id"}
+_DUE_DATE_COLUMNS = "company_id, currency, due_date, kind, amount"
+_DUE_DATE_SUMS = "company_id, currency, due_date, kind, ROUND(SUM(open_amount), 2)"
+_DUE_DATE_GROUP = "company_id, currency, due_date, kind"
+# OpenByCustomer bounds the top overdue customers in euros: only euro documents.
+_IN_EUROS = f" AND currency = '{HOME_CURRENCY}'"
 _CUSTOMER_COLUMNS = "customer_id, company_id, invoiced, credits, invoices, first_due, last_due"
 _CUSTOMER_SUMS = f"""customer_id, company_id,
     ROUND(SUM(CASE WHEN kind = '{InvoiceKind.INVOICE}' THEN open_amount ELSE 0 END), 2),
@@ -46,9 +50,9 @@ def rebuild(company_id):
     OpenByDueDate.objects.filter(company_id=company_id).delete()
     OpenByCustomer.objects.filter(company_id=company_id).delete()
     where = "company_id = %s"
-    _insert(OpenByDueDate, _DUE_DATE_COLUMNS, _DUE_DATE_SUMS, where,
-            "company_id, due_date, kind", [company_id])
-    _insert(OpenByCustomer, _CUSTOMER_COLUMNS, _CUSTOMER_SUMS, where,
+    _insert(OpenByDueDate, _DUE_DATE_COLUMNS, _DUE_DATE_SUMS, where, _DUE_DATE_GROUP,
+            [company_id])
+    _insert(OpenByCustomer, _CUSTOMER_COLUMNS, _CUSTOMER_SUMS, where + _IN_EUROS,
             "customer_id, company_id", [company_id])
     analyze(OpenByDueDate, OpenByCustomer)   # a first import's views follow at once
 
@@ -59,10 +63,12 @@ def rebuild_if_out_of_step(company_id):
     through neither the balances nor an import). Comparing costs one streaming GROUP BY
     on the open-invoice index; rebuilding, a second or two at a million invoices."""
     kept = set(OpenByDueDate.objects.filter(company_id=company_id)
-               .values_list("due_date", "kind", "amount"))
-    summed = {(due, kind, Decimal(amount).quantize(CENT)) for due, kind, amount in
+               .values_list("currency", "due_date", "kind", "amount"))
+    summed = {(currency, due, kind, Decimal(amount).quantize(CENT))
+              for currency, due, kind, amount in
               queries.open_invoices().filter(company_id=company_id)
-              .values_list("due_date", "kind").annotate(Sum("open_amount")).order_by()}
+              .values_list("currency", "due_date", "kind").annotate(Sum("open_amount"))
+              .order_by()}
     if kept != summed:
         rebuild(company_id)
         return True
@@ -99,7 +105,7 @@ def _refresh_due_dates(keys):
             marks = ",".join(["%s"] * len(chunk))
             _insert(OpenByDueDate, _DUE_DATE_COLUMNS, _DUE_DATE_SUMS,
                     f"company_id = %s AND kind = %s AND due_date IN ({marks})",
-                    "company_id, due_date, kind", [company_id, kind, *chunk])
+                    _DUE_DATE_GROUP, [company_id, kind, *chunk])
 
 
 def _refresh_customers(customer_ids):
@@ -108,7 +114,7 @@ def _refresh_customers(customer_ids):
         OpenByCustomer.objects.filter(customer_id__in=chunk).delete()
         marks = ",".join(["%s"] * len(chunk))
         _insert(OpenByCustomer, _CUSTOMER_COLUMNS, _CUSTOMER_SUMS,
-                f"customer_id IN ({marks})", "customer_id, company_id", chunk)
+                f"customer_id IN ({marks}){_IN_EUROS}", "customer_id, company_id", chunk)
 
 
 def _insert(model, columns, sums, where, group, params):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from relance.legal.models import RateTable
+from relance.legal.models import ExchangeRate, RateTable
 
 
 @admin.register(RateTable)
@@ -9,3 +9,11 @@ class RateTableAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     list_editable = ("rate",)
     ordering = ("kind", "-year", "-half")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ("currency", "day", "rate", "source", "updated_at")
+    list_filter = ("currency",)
+    date_hierarchy = "day"
+    ordering = ("currency", "-day")

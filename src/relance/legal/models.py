@@ -34,3 +34,31 @@ class RateTable(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.year}-H{self.half}: {self.rate} %"
+
+
+class ExchangeRate(models.Model):
+    """The euro foreign exchange reference rate the ECB published for one currency on
+    one day: how many units of the currency one euro buys (USD 1.0512 on a day means
+    1 EUR = 1.0512 USD). Kept by the admin, like the legal rates: entered in the admin,
+    with `relance legal fx set`, or imported from the ECB's CSV (`relance legal fx
+    import`). Totals converted to euros name the rate and its day (`exchange`)."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    day = models.DateField(_("day"))
+    rate = models.DecimalField(_("units for one euro"), max_digits=16, decimal_places=6)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates (ECB reference)")
+        ordering = ["currency", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"],
+                                    name="one_exchange_rate_per_currency_and_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0),
+                                   name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"1 EUR = {self.rate} {self.currency} ({self.day.isoformat()})"

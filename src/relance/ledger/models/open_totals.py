@@ -18,19 +18,21 @@ class OpenByDueDate(models.Model):
 
     company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
                                 related_name="+")
+    currency = models.CharField(max_length=3, default="EUR")
     due_date = models.DateField()
     kind = models.CharField(max_length=12)
     amount = amount_field(_("open amount"))
 
     class Meta:
         db_table = "insights_openbyduedate"   # its first home; the table stayed
-        constraints = [models.UniqueConstraint(fields=["company", "due_date", "kind"],
-                                               name="one_open_total_per_due_date")]
+        constraints = [models.UniqueConstraint(
+            fields=["company", "currency", "due_date", "kind"],
+            name="one_open_total_per_currency_and_due_date")]
 
 
 class OpenByCustomer(models.Model):
-    """One customer's open documents, summed (`open_totals`): the open amount of its
-    invoices bounds what it can have overdue on any day, which lets the top overdue
+    """One customer's open documents in euros, summed (`open_totals`): the open amount
+    of its invoices bounds what it can have overdue on any day, which lets the top overdue
     customers be found from a few rows (`insights.dashboard.top_overdue`)."""
 
     customer = models.OneToOneField("ledger.Customer", on_delete=models.CASCADE,

@@ -82,6 +82,7 @@ def _attach_totals(customers, today):
         row = totals.get(customer.pk, {})
         customer.balance = row.get("balance") or queries.ZERO
         customer.overdue = row.get("overdue") or queries.ZERO
+        customer.others = row.get("others", [])
         customer.on_hold = customer.is_on_hold(today)
         oldest = row.get("oldest_due")
         customer.oldest_days_late = aging.days_late(oldest, today) if oldest else None
@@ -94,8 +95,8 @@ CUSTOMER_COLUMNS = [
     exports.Column(_("SIREN"), "siren"),
     exports.Column(_("Segment"), "segment"),
     exports.Column(_("Collector"), lambda c: str(c.owner) if c.owner_id else ""),
-    exports.Column(_("Open balance"), "open_balance", exports.NUMBER),
-    exports.Column(_("Overdue"), "overdue_amount", exports.NUMBER),
+    exports.Column(_("Open balance (EUR)"), "open_balance", exports.NUMBER),
+    exports.Column(_("Overdue (EUR)"), "overdue_amount", exports.NUMBER),
 ]
 
 TABS = ("invoices", "contacts", "timeline", "notes", "portal", "legal")
@@ -257,8 +258,10 @@ def with_detail_links(actions):
 
 
 def _aging_rows(customer, today):
-    """(label, amount) per bucket over every open invoice, not only the ones shown."""
-    pairs = (queries.open_invoices().filter(customer=customer, kind=InvoiceKind.INVOICE)
+    """(label, amount) per bucket over every open invoice in euros, not only the ones
+    shown (other currencies are in the header, never added to euros)."""
+    pairs = (queries.open_invoices().filter(customer=customer, kind=InvoiceKind.INVOICE,
+                                            currency=queries.HOME_CURRENCY)
              .values_list("due_date", "open_amount"))
     totals = aging.age(pairs.iterator(), today)
     return [(aging.LABELS[key], key, amount) for key, amount in totals.items()]

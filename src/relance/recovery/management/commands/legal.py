@@ -6,6 +6,9 @@
     relance legal due-date --issued YYYY-MM-DD --terms TERMS [--road-transport]
     relance legal rates list [--json]
     relance legal rates set ecb|legal YYYY-H1|H2 RATE [--source TEXT]
+    relance legal fx list [--currency CUR] [--json]
+    relance legal fx set CURRENCY YYYY-MM-DD RATE [--source TEXT]
+    relance legal fx import ECB_CSV [--source TEXT]
     relance legal limitation [--within DAYS] [--on YYYY-MM-DD] [--company ID] [--json]
     relance legal dossier CUSTOMER_REF [--as-of YYYY-MM-DD] [--out FILE]
                           [--for court|agency] [--language fr|en] [--company ID]
@@ -22,9 +25,10 @@ from rich.console import Console
 from rich.table import Table
 
 from relance.ledger.companies import default_company, get_company
+from relance.legal import exchange
 from relance.legal import rates as rate_tables
 from relance.legal import terms as payment_terms
-from relance.legal.models import RateTable
+from relance.legal.models import ExchangeRate, RateTable
 from relance.legal.penalties import (
     STATUTORY,
     RateMissing,
@@ -101,10 +105,27 @@ class Command(BaseCommand):
         put.add_argument("half_year", metavar="YYYY-H1|H2")
         put.add_argument("rate", type=rate, metavar="RATE")
         put.add_argument("--source", default="relance legal rates set")
+        self._fx_arguments(sub.add_parser(
+            "fx", help="the ECB euro reference exchange rates"))
         self._limitation_arguments(sub.add_parser(
             "limitation", help="open invoices whose five-year limitation is near or passed"))
         self._dossier_arguments(sub.add_parser(
             "dossier", help="the ZIP dossier of a customer's claim, for a court or an agency"))
+
+    def _fx_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        listed = actions.add_parser("list", help="the rates known, newest first")
+        listed.add_argument("--currency", help="only this currency")
+        listed.add_argument("--json", action="store_true", dest="as_json")
+        put = actions.add_parser("set", help="record one day's rate of one currency")
+        put.add_argument("currency", metavar="CURRENCY")
+        put.add_argument("day", type=iso_date, metavar="YYYY-MM-DD")
+        put.add_argument("rate", metavar="RATE", help="units of CURRENCY for one euro")
+        put.add_argument("--source", default="relance legal fx set")
+        loaded = actions.add_parser("import", help="the ECB's CSV of reference rates "
+                                    "(Date, then one column per currency)")
+        loaded.add_argument("path", type=Path, metavar="ECB_CSV")
+        loaded.add_argument("--source", default="ECB euro foreign exchange reference rates")
 
     def _dossier_arguments(self, parser):
         parser.add_argument("customer_ref", metavar="CUSTOMER_REF")
@@ -143,7 +164,7 @@ class Command(BaseCommand):
 
     def handle(self, what, **options):
         handler = {"penalty": self.penalty, "due-date": self.due_date,
-                   "rates": self.rates, "limitation": self.limitation,
+                   "rates": self.rates, "fx": self.fx, "limitation": self.limitation,
                    "dossier": self.dossier}[what]
         handler(**options)
 
@@ -194,6 +215,36 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"YYYY-H1|H2: {exc}") from None
         self.stdout.write(f"{'added' if created else 'updated'}: {row}")
+
+    def fx(self, action, **options):
+        if action == "list":
+            return self._fx_list(options["currency"], options["as_json"])
+        try:
+            if action == "set":
+                row, created = exchange.set_rate(options["currency"], options["day"],
+                                                 options["rate"], options["source"])
+                self.stdout.write(f"{'added' if created else 'updated'}: {row}")
+                return
+            if not options["path"].is_file():
+                raise ValueError(f"{options['path']}: no such file")
+            changed = exchange.import_ecb_csv(options["path"], options["source"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{changed} rates added or changed")
+
+    def _fx_list(self, currency, as_json):
+        rows = ExchangeRate.objects.order_by("currency", "-day")
+        if currency:
+            rows = rows.filter(currency=currency.strip().upper())
+        if as_json:
+            self.stdout.write(json.dumps([
+                {"currency": r.currency, "day": r.day.isoformat(), "rate": str(r.rate),
+                 "source": r.source} for r in rows], ensure_ascii=False))
+            return
+        table = Table("currency", "day", "units for 1 EUR", "source")
+        for r in rows:
+            table.add_row(r.currency, r.day.isoformat(), str(r.rate), r.source)
+        Console(file=self.stdout, width=120).print(table)
 
     def _list(self, as_json):
         rows = RateTable.objects.order_by("kind", "year", "half")
