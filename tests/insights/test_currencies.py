@@ -122,3 +122,28 @@ def test_the_ecb_csv_imports_all_or_nothing_and_names_the_bad_cell(tmp_path):
     assert ExchangeRate.objects.count() == 3        # nothing of the bad file
     with pytest.raises(CommandError, match="not an ISO 4217 currency"):
         call_command("legal", "fx", "set", "ÉTÉ", "2026-12-03", "1.1")
+
+
+def test_a_statement_sent_by_hand_counts_its_amount_in_one_currency(world):
+    from relance.delivery import statement_mail
+    abroad = world["abroad"]
+    action = statement_mail.send(abroad, abroad.contacts.exclude(email="").first(),
+                                 world["paul"], timezone.localdate())
+    assert (action.currency, action.amount) == ("EUR", M("1000.00"))
+
+
+def test_the_worklist_shows_each_task_in_its_currency_and_weighs_it_in_euros(client, world):
+    from relance.cases.models import Dispute
+    from relance.ledger.models import Invoice
+    from tests.support.ledger_builders import days_ago
+    ExchangeRate.objects.create(currency="USD", day=timezone.localdate(), rate=M("2.00"))
+    dollars = Invoice.objects.get(number="F-EXP-USD")
+    Dispute.objects.create(invoice=dollars, reason="price", opened_on=days_ago(40))
+    response = page(client, world["claire"], "insights:worklist")
+    task, = [t for t in response.context["tasks"] if t.customer == world["abroad"]
+             and t.kind == "dispute"]
+    assert (task.amount, task.currency) == (M("5000.00"), "USD")
+    # 5,000 USD weighs as 2,500 EUR at 1 EUR = 2 USD
+    from relance.insights import priority
+    assert task.priority == priority.priority(M("2500.00"), task.days_late, task.risk.score)
+    assert "5,000.00\xa0$" in response.content.decode()

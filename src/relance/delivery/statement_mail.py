@@ -52,10 +52,13 @@ def _action(customer, contact, user, today, invoices, note, currencies):
             "day": "{{ today }}"}
     if note:
         body += "\n\n" + note.replace("{", "(").replace("}", ")")  # text, not template
-    total = sum(i.open_amount for i in invoices)
+    # The statement covers every currency; the action's amount is in one of them (euros
+    # first), never a sum across currencies.
+    currency = min(currencies, key=lambda c: (c != "EUR", c))
+    total = sum(i.open_amount for i in invoices if i.currency == currency)
     action = Action.objects.create(
         company=customer.company, customer=customer, kind=ActionKind.MANUAL,
-        planned_on=today, currency=sorted(currencies)[0], channel=Channel.EMAIL,
+        planned_on=today, currency=currency, channel=Channel.EMAIL,
         tone=Tone.COURTEOUS, status=ActionStatus.PLANNED, contact=contact, amount=total,
         overdue_total=total, note=note, created_by=user, subject=subject, body=body,
         summary={**snapshot(invoices), "statement": True})

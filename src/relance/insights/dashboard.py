@@ -179,7 +179,9 @@ def open_disputes(scope, today):
     """
     disputes = scope.filter(Dispute.objects.filter(status=DisputeStatus.OPEN),
                             prefix="invoice__customer__")
-    open_amount = Subquery(Invoice.objects.filter(pk=OuterRef("invoice_id"))
+    # in euros: a disputed invoice in another currency is counted, its amount not added
+    open_amount = Subquery(Invoice.objects.filter(pk=OuterRef("invoice_id"),
+                                                  currency=queries.HOME_CURRENCY)
                            .values("open_amount")[:1], output_field=MONEY)
     # Grouped by age, the subquery is in the plan once: PostgreSQL then estimates it
     # cheap enough not to JIT-compile it, which costs more than the query.

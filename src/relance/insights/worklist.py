@@ -20,6 +20,7 @@ from relance.insights import behaviour, priority
 from relance.insights.models import Alert, AlertKind
 from relance.ledger import queries
 from relance.ledger.models import Contact, Customer
+from relance.legal import exchange
 
 # A dispute should be settled within this many days of being opened; later, it is work.
 DISPUTE_TARGET_DAYS = 30
@@ -42,6 +43,7 @@ class Task:
     detail: str
     risk: object = None
     priority: Decimal = field(default=Decimal(0))
+    currency: str = queries.HOME_CURRENCY       # what `amount` is in
 
 
 def tasks_for(user, scope, today):
@@ -52,6 +54,7 @@ def tasks_for(user, scope, today):
         found = _calls(user, scope, today) + _approvals(scope, today) + found
     summaries = behaviour.summaries_for({t.customer.pk: t.customer for t in found}.values(),
                                         today)
+    rates = exchange.load({t.currency for t in found}, until=today)
     for task in found:
         summary = summaries[task.customer.pk]
         task.risk = summary.risk
@@ -60,8 +63,17 @@ def tasks_for(user, scope, today):
             task.amount = summary.overdue
         if task.kind in (PAYING_LATER, OVER_LIMIT) and summary.oldest_due:
             task.days_late = max(0, (today - summary.oldest_due).days)
-        task.priority = priority.priority(task.amount, task.days_late, task.risk.score)
+        task.priority = priority.priority(_weighed(task, rates, today), task.days_late,
+                                          task.risk.score)
     return sorted(found, key=lambda t: (-t.priority, t.kind, t.customer.pk))
+
+
+def _weighed(task, rates, today):
+    """The task's amount in euros for its priority: another currency at the ECB rate
+    (`legal.exchange`); without a recent rate, as it stands (it only orders the list;
+    the amount shown stays in its own currency)."""
+    converted = exchange.to_euros(task.amount, task.currency, rates, today)
+    return task.amount if converted is None else converted.amount
 
 
 def _calls(user, scope, today):
@@ -70,7 +82,8 @@ def _calls(user, scope, today):
                  (today - a.oldest_due).days if a.oldest_due else 0,
                  reverse("delivery:call", args=[a.pk]),
                  _("%(channel)s planned on %(day)s") % {"channel": a.get_channel_display(),
-                                                        "day": a.planned_on})
+                                                        "day": a.planned_on},
+                 currency=a.currency)
             for a in rows[:PER_SOURCE]]
 
 
@@ -80,7 +93,8 @@ def _approvals(scope, today):
     return [Task(APPROVAL, a.customer, a.amount or a.overdue_total, a.latest or 0,
                  reverse("dunning:action", args=[a.pk]),
                  _("%(step)s by %(channel)s") % {"step": a.step or _("Manual reminder"),
-                                                 "channel": a.get_channel_display()})
+                                                 "channel": a.get_channel_display()},
+                 currency=a.currency)
             for a in rows]
 
 
@@ -91,7 +105,8 @@ def _promises(scope, today):
         missed, promised_for__gte=today - dt.timedelta(days=BROKEN_PROMISE_DAYS))
         .select_related("customer").order_by("promised_for", "id"))[:PER_SOURCE]
     return [Task(BROKEN_PROMISE, p.customer, p.amount, (today - p.promised_for).days,
-                 _customer_url(p.customer), _("Promised for %(day)s") % {"day": p.promised_for})
+                 _customer_url(p.customer), _("Promised for %(day)s") % {"day": p.promised_for},
+                 currency=p.currency)
             for p in rows]
 
 
@@ -108,7 +123,7 @@ def _disputes(scope, today):
                  (target - d.opened_on).days, reverse("web:invoice", args=[d.invoice_id]),
                  _("%(invoice)s: %(reason)s, opened on %(day)s")
                  % {"invoice": d.invoice.number, "reason": d.get_reason_display(),
-                    "day": d.opened_on})
+                    "day": d.opened_on}, currency=d.invoice.currency)
             for d in rows]
 
 
