@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from relance.demo.names import CURRENCIES
 from relance.demo.parties import HABITS
 from relance.ledger.models import Invoice, InvoiceKind
 
@@ -74,10 +75,16 @@ def _invoice(rng, company, plan, issued, number):
     vat = money(excl_tax * VAT_RATE) if customer.country == "FR" else Decimal("0.00")
     return Invoice(
         company=company, customer=customer, number=number, issue_date=issued,
+        currency=currency_of(customer),
         due_date=issued + timedelta(days=customer.payment_terms_days),
         amount_excl_tax=excl_tax, vat=vat, amount_total=excl_tax + vat,
         open_amount=excl_tax + vat,
         po_number=f"PO-{rng.randint(10000, 99999)}" if customer.segment != "sme" else "")
+
+
+def currency_of(customer):
+    """The currency the customer is invoiced in: its country's, or euros."""
+    return CURRENCIES.get(customer.country, "EUR")
 
 
 def decide_fates(rng, invoices, habits, as_of):
@@ -159,5 +166,5 @@ def credit_notes(company, fates):
             company=company, customer=fate.invoice.customer, kind=InvoiceKind.CREDIT_NOTE,
             number=number_for(fate.credit_date), issue_date=fate.credit_date,
             due_date=fate.credit_date, amount_excl_tax=excl_tax, vat=total - excl_tax,
-            amount_total=total, open_amount=total)))
+            amount_total=total, open_amount=total, currency=fate.invoice.currency)))
     return notes

@@ -7,6 +7,7 @@ Per-customer habits (punctual, average, late, chronic) make the numbers tell a s
 the aging balance, DSO and worklist all have something to show.
 """
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from relance.cases.models import Dispute
 from relance.ledger import balances
-from relance.demo import invoices, parties, payments, story
+from relance.demo import invoices, names, parties, payments, story
 from relance.ledger.models import Allocation, Company, Contact, Customer, Event, Invoice, Payment
+from relance.legal.models import ExchangeRate
 from relance.team.models import Role, User
 
 DEMO_EMAIL = parties.DEMO_EMAIL
@@ -55,7 +57,16 @@ def build(as_of=None, seed=DEFAULT_SEED, customer_count=200, invoice_count=3000)
         story.timeline(rng, company, fates, notes, planned, disputes, holds, manager, as_of)
         balances.refresh_invoices([f.invoice.pk for f in fates] + [n.pk for _, n in notes])
         balances.refresh_payments([payment.pk for payment, _ in planned])
+        _reference_rates(as_of)
     return summary(company, as_of)
+
+
+def _reference_rates(as_of):
+    """The last days' ECB reference rates of the demo's other currencies."""
+    ExchangeRate.objects.bulk_create(
+        ExchangeRate(currency=currency, day=as_of + timedelta(days=offset), rate=Decimal(rate),
+                     source="demo")
+        for currency, rates in names.REFERENCE_RATES.items() for offset, rate in rates)
 
 
 def _create_invoices(rng, company, plans, as_of, count):
@@ -89,7 +100,11 @@ def summary(company, as_of):
         "credit_notes": Invoice.objects.filter(company=company, kind="credit_note").count(),
         "open_invoices": open_qs.count(),
         "overdue_invoices": open_qs.filter(due_date__lt=as_of).count(),
-        "open_amount": _cents(open_qs.aggregate(total=Sum("open_amount"))["total"]),
+        "open_amount": _cents(open_qs.filter(currency="EUR").aggregate(
+            total=Sum("open_amount"))["total"]),
+        "open_amount_other": {currency: str(_cents(total)) for currency, total in
+                              open_qs.exclude(currency="EUR").values_list("currency")
+                              .annotate(Sum("open_amount")).order_by("currency")},
         "payments": Payment.objects.filter(company=company).count(),
         "multi_invoice_payments": multi,
         "allocations": Allocation.objects.filter(invoice__company=company).count(),
@@ -112,6 +127,9 @@ def describe(counts):
     return (f"Demo data as of {counts['as_of']}: {counts['customers']} customers, "
             f"{counts['contacts']} contacts, {counts['invoices']} invoices "
             f"({counts['open_invoices']} open, {counts['overdue_invoices']} overdue, "
-            f"{counts['open_amount']:,.2f} EUR due), {counts['credit_notes']} credit notes, "
+            f"{counts['open_amount']:,.2f} EUR due"
+            + "".join(f" + {Decimal(amount):,.2f} {currency}"
+                      for currency, amount in counts["open_amount_other"].items())
+            + f"), {counts['credit_notes']} credit notes, "
             f"{counts['payments']} payments, {counts['disputes']} open disputes, "
             f"{counts['events']} timeline events, {counts['users']} users.")

@@ -73,6 +73,13 @@ FRENCH_CITIES = [
 ]
 
 # Customers abroad: country, language of their reminders, cities, a legal form, streets.
+# Customers of these countries are invoiced in their own currency (all others in euros).
+CURRENCIES = {"CH": "CHF"}
+# (day offset from the demo's date, units for one euro): ECB-like reference rates of the
+# last business days, so that the dashboard converts what is open in francs.
+REFERENCE_RATES = {"CHF": ((-1, "0.9391"), (-2, "0.9384"), (-3, "0.9402"), (-4, "0.9377"),
+                           (-7, "0.9365"), (-8, "0.9359"))}
+
 FOREIGN = {
     "BE": ("fr", [("Bruxelles", "1000"), ("Liège", "4000"), ("Namur", "5000")], "SRL",
            "rue", ["de la Loi", "Royale", "du Marché"]),

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from relance.demo.invoices import next_weekday
+from relance.demo.invoices import currency_of, next_weekday
 from relance.ledger.models import Allocation, Payment
 
 METHODS = ["transfer"] * 15 + ["direct_debit"] * 2 + ["cheque"] * 2 + ["card"]
@@ -37,7 +37,7 @@ def _payment(rng, company, lines):
     if method == "transfer" and amount % 100 and rng.random() < 0.015:
         amount = (amount // 100 + 1) * 100  # rounded up by the customer: a small overpayment
     payment = Payment(company=company, customer=customer, date=day, amount=amount,
-                      unapplied_amount=amount, method=method)
+                      unapplied_amount=amount, method=method, currency=fate.invoice.currency)
     return payment, [(fate, line_amount) for fate, _, line_amount in lines]
 
 
@@ -53,7 +53,8 @@ def _unidentified(rng, company, fates, as_of):
             day -= timedelta(days=7)
         amount = Decimal(rng.randint(3, 60) * 50)
         planned.append((Payment(company=company, customer=customer, date=day, amount=amount,
-                                unapplied_amount=amount, method="transfer"), []))
+                                unapplied_amount=amount, method="transfer",
+                                currency=currency_of(customer)), []))
     return planned
 
 
