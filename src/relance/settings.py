@@ -121,6 +121,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 IMPORT_MAX_UPLOAD_BYTES = env.integer("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# The dates a ledger record may carry (issue, due and payment dates): from 1 January of
+# LEDGER_FIRST_YEAR to LEDGER_YEARS_AHEAD years after today (docs/imports.md).
+LEDGER_FIRST_YEAR = env.integer("LEDGER_FIRST_YEAR", 1990)
+LEDGER_YEARS_AHEAD = env.integer("LEDGER_YEARS_AHEAD", 10)
 
 # The built-in scheduler runs the day's dunning once this local time has passed.
 DUNNING_RUN_AT = env.time_of_day("DUNNING_RUN_AT", "07:00")

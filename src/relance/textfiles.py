@@ -153,3 +153,14 @@ class Problem:
         if self.column:
             where = _("%(where)s, column %(column)s") % {"where": where, "column": self.column}
         return _("%(where)s: %(reason)s") % {"where": where, "reason": self.message}
+
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text):
+    """`text` as a spreadsheet shows it and never runs it: a cell that would start a
+    formula (`=cmd|' /C calc'!A0`, `+1`, `@SUM(...)`) gets a leading apostrophe, which
+    Excel and LibreOffice read as "this is text" and do not display."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

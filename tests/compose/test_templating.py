@@ -13,7 +13,7 @@ from django.utils import translation
 from stdnum import iso11649
 
 from relance.compose import templating
-from relance.compose.templating import TemplateProblem, check, render
+from relance.compose.templating import TemplateProblem, check, render, sample_context
 from relance.dunning import shipped
 from relance.dunning.shipped import load_shipped
 
@@ -276,3 +276,34 @@ def test_the_context_must_be_plain_data():
     context = {**templating.sample_context("fr"), "customer": object()}
     with pytest.raises(TypeError, match="customer"):
         render("Subject", "Body", context, "fr")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("{{ " + "[" * 500 + "]" * 500 + " }}", "brackets are nested 500 deep; at most 40"),
+    ("{{ 'ab' * 200000 }}", "the text would be longer than 200000 characters"),
+    ("{{ [1] * 300000 }}", "the text would be longer than 200000 characters"),
+    ("{{ 9 ** 99 }}", "the number would have more than 30 digits"),
+    ("{{ range }}", "only text, numbers, amounts and dates can be printed"),
+    ("{{ invoices }}", "only text, numbers, amounts and dates can be printed"),
+    ("{{ cycler }}", "'cycler' is undefined"),
+    ("{% for i in range(150) %}{% for j in range(150) %}x{% endfor %}{% endfor %}",
+     "loops would run more than 20000 times"),
+    ("{% for i in range(20000) %}{% for c in invoices %}{{ customer.name * 5 }}"
+     "{% endfor %}{% endfor %}", "the text would be longer than 200000 characters"),
+    ("{{ 'x'|center(10**9) }}", "1000000000 is too large a number here"),
+    ("{{ 'x'.ljust(10**9) }}", "1000000000 is too large a number here"),
+    ("{{ '%0999999999d'|format(1) }}", "0999999999 is too large a number here"),
+    ("{{ '%0999999999d' % 1 }}", "0999999999 is too large a number here"),
+    ("{{ '{:>999999999}'.format(1) }}", "999999999 is too large a number here"),
+])
+def test_a_template_cannot_grow_without_bound_nor_print_an_object(body, expected):
+    with pytest.raises(TemplateProblem) as caught:
+        render("Subject", body, sample_context("en"), "en")
+    assert expected in caught.value.message
+
+
+def test_what_stays_within_the_bounds_renders():
+    text = render("Subject", "{% for i in range(3) %}{{ i }}{% endfor %} {{ 2 ** 10 }} "
+                  "{{ '-' * 10 }} {{ '%05d' % 42 }} {{ '{:>4}'.format(7) }}",
+                  sample_context("en"), "en").body
+    assert text == "012 1024 ---------- 00042    7\n"

@@ -196,6 +196,13 @@ def test_saving_creates_the_text_of_a_language_the_step_had_none_in(client, worl
     ("Hello,\n\n{{ settings }}", "body, line 3: &#x27;settings&#x27; is undefined"),
     ("Hello,\n{{ custmer.name }}", "body, line 2: &#x27;custmer&#x27; is undefined"),
     ("Hello,\n{% include 'x' %}", "body, line 2: the &#x27;include&#x27; tag"),
+    ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "body: brackets are nested 3000 deep"),
+    ("{{ 'x' * 10**8 }}", "the text would be longer than 200000 characters"),
+    ("{{ lipsum }}", "body, line 1: &#x27;lipsum&#x27; is undefined"),
+    ("{{ &#x27;a&#x27;.format_map }}".replace("&#x27;", "'"),
+     "only text, numbers, amounts and dates can be printed"),
+    ("{% for i in range(9999) %}{% for j in range(9999) %}x{% endfor %}{% endfor %}",
+     "loops would run more than 20000 times"),
 ])
 def test_a_broken_text_is_not_saved_and_the_form_says_where_it_breaks(
         client, world, body, expected):

@@ -145,6 +145,31 @@ BROKEN = [
     ("invalid_siren", "customers.csv, line 3, column siren: 443061842 is not a valid SIREN"),
     ("mixed_encoding", "customers.csv, line 5: mixed encodings"),
     ("empty_file", "customers.csv: the file is empty"),
+    ("invoice_moves_customer", "invoices.csv, line 2, column customer_ref: invoice "
+                               "F2026-0001 belongs to another customer: an import never "
+                               "moves an invoice to C002"),
+    ("invoice_changes_currency", "invoices.csv, line 3, column currency: invoice F2026-0002 "
+                                 "is in EUR: an import never changes its currency to USD"),
+    ("payment_in_another_currency", "payments.csv, line 2, column currency: the payment is "
+                                    "in USD, invoice F2026-0002 in EUR"),
+    ("due_date_far_ahead", "invoices.csv, line 2, column due_date: 9999-12-31 is outside "
+                           "the dates the ledger accepts (1990-01-01 to "),
+    ("issue_date_ancient", "invoices.csv, line 2, column issue_date: 0001-01-01 is outside "
+                           "the dates the ledger accepts"),
+    ("payment_date_ancient", "payments.csv, line 2, column date: 1899-12-31 is outside the "
+                             "dates the ledger accepts"),
+    ("currency_not_iso", "invoices.csv, line 2, column currency: ÉTÉ is not an ISO 4217 "
+                         "currency code"),
+    ("currency_unknown_code", "invoices.csv, line 2, column currency: XYZ is not an ISO "
+                              "4217 currency code"),
+    ("header_repeats_a_column", "customers.csv, line 1, column name: the column name "
+                                "appears twice in the header"),
+    ("row_wider_than_header", "customers.csv, line 2: the row has 8 cells where the header "
+                              "has 7"),
+    ("row_shorter_than_header", "invoices.csv, line 2: the row has 8 cells where the header "
+                                "has 9"),
+    ("siret_of_another_siren", "customers.csv, line 2, column siret: SIRET 44306184100104 "
+                               "does not belong to SIREN 552081317"),
 ]
 
 
@@ -205,7 +230,7 @@ def test_a_large_file_whose_only_bad_line_is_the_last_imports_nothing(tmp_path, 
     invoices = folder / "invoices.csv"
     lines = invoices.read_text().count("\n")
     with invoices.open("a") as f:
-        f.write("F2026-LAST,C0000001,2026-11-01,2026-12-01,EUR,10.00,2.00,12.00,maybe\n")
+        f.write("F2026-LAST,C0000001,2026-11-01,2026-12-01,EUR,10.00,2.00,12.00,maybe,invoice\n")
 
     printed = rejected(folder, capsys)
 

@@ -123,3 +123,33 @@ def test_the_dunning_lists_export_their_rows(claire, world):
 def test_an_unknown_format_shows_the_page(claire, world):
     response = claire.get(reverse("web:invoices"), {"format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_formats(claire, world):
+    world["late"].name = FORMULA
+    world["late"].save()
+    world["good"].name = "+33 Négoce"
+    world["good"].save()
+
+    rows = read_csv(claire.get(reverse("web:customers"), {"format": "csv"}))
+    names = {row[1] for row in rows[1:]}
+    assert names == {"'" + FORMULA, "'+33 Négoce"}
+
+    content = b"".join(claire.get(reverse("web:customers"), {"format": "xlsx"})
+                       .streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert {(c.value, c.data_type) for c in cells} == {(FORMULA, "s"), ("+33 Négoce", "s")}
+
+
+def test_a_statement_csv_neutralises_an_invoice_number_that_starts_a_formula(world):
+    from relance.compose.documents.statement import statement_csv_text
+    from relance.ledger.claims import customer_statement
+    from relance.ledger.models import Invoice
+
+    Invoice.objects.filter(number="F-45").update(number="@SUM(1+1)")
+    text = statement_csv_text(customer_statement(world["late"], days_ago(0)), french=True)
+    assert "\n'@SUM(1+1);" in text

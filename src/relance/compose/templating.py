@@ -22,19 +22,20 @@ The context (docs/templates.md has the same table, with examples):
     totals         list of {currency, amount}             open amount of invoices +
                                                           other_overdue, per currency
     total          {currency, amount}                     the first of totals
-    penalties      {rate, amount, indemnity, total,       late penalties (rate: percent
-                    currency}                             a year) and 40 EUR indemnities
-                                                          due so far on the same
-                                                          invoices as totals;
-                                                          total = amount + indemnity
-    claim          {currency, principal, payments, open,  the statement of claim's
-                    penalties, indemnities, total}        totals in the reminder's
-                                                          currency: every open invoice
-                                                          of the customer, payments
-                                                          received, penalties with
-                                                          the partial payments;
-                                                          total = open + penalties +
-                                                          indemnities (docs/legal.md)
+    penalties      {rate, amount, indemnity,              late penalties (rate: percent
+                    indemnity_currency, late_invoices,    a year) and 40 EUR indemnities
+                    total, currency}                      due so far on the late
+                                                          invoices of totals, as the
+                                                          statement computes them
+    claim          {currency, principal, payments, open,  what the reminder claims in
+                    penalties, indemnities, total}        its currency: the statement
+                                                          of claim restricted to its
+                                                          invoices (docs/legal.md,
+                                                          "One claim"); total = open
+                                                          + penalties + indemnities
+    claims         list of claim, the reminder's          a reminder in another
+                   currency first                         currency claims its
+                                                          indemnities in EUR
     payment        {iban, bic, reference,                 reference: the ISO 11649
                     plain_reference}                      creditor reference (RF..)
                                                           made from the customer
@@ -58,17 +59,32 @@ The context (docs/templates.md has the same table, with examples):
 Filters, formatted in the render's language (not Django's active language) by
 `formatting`: `money(currency)`, `date`, `short_date`, `number`. The texts Relance
 ships are files of relance.dunning.shipped.
+
+Bounds, so that a template typed by a user can neither take the server down nor show
+its insides (each is a TemplateProblem, a form error, never a crash):
+
+- brackets nest at most MAX_NESTING deep (a 3,000-deep expression would exhaust the
+  parser's recursion);
+- `*` and `**` may not build a text or a list over MAX_OUTPUT characters or items,
+  nor a number over MAX_POWER_DIGITS digits (`'x' * 10**8`);
+- `range` gives at most MAX_ITERATIONS values in all over one rendering, nested loops
+  included;
+- a rendered field stops at MAX_OUTPUT characters;
+- only plain values are printed: a function, a method or any other object is refused
+  rather than shown as its Python repr with a memory address (`{{ lipsum }}`,
+  `{{ 'a'.format_map }}`); the Jinja globals other than `range` are removed.
 """
+import contextvars
 import re
 import traceback
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -138,7 +154,15 @@ FILTERS = (
 FORBIDDEN_TAGS = {nodes.Include: "include", nodes.Extends: "extends",
                   nodes.Import: "import", nodes.FromImport: "from ... import"}
 PLAIN_TYPES = (str, int, Decimal, date, type(None))  # bool is an int, datetime a date
+PRINTABLE = (*PLAIN_TYPES, float)   # a list or a dict would print Python reprs
 TEMPLATE_FILENAME = "<template>"  # what Jinja names a template compiled from a string
+MAX_NESTING = 40
+MAX_OUTPUT = 200_000
+MAX_ITERATIONS = 20_000
+MAX_POWER_DIGITS = 30
+# The built-in filters whose arguments can make a text or a list grow.
+SIZED_FILTERS = ("center", "indent", "wordwrap", "format", "batch", "slice", "truncate")
+_iterations = contextvars.ContextVar("template_iterations", default=MAX_ITERATIONS)
 
 
 @dataclass(frozen=True)
@@ -194,10 +218,27 @@ def check(subject_source: str, body_source: str,
 
 def _render_field(environment, field, source, context):
     template = _compile(environment, field, source)
+    budget = _iterations.set(MAX_ITERATIONS)
     try:
-        return template.render(context)
+        return _bounded_text(template.generate(context))
+    except TemplateProblem as problem:
+        raise TemplateProblem(field, problem.line, problem.message) from problem
     except Exception as error:  # a user's template may fail in any way: report it
         raise TemplateProblem(field, _template_line(error), _describe(error)) from error
+    finally:
+        _iterations.reset(budget)
+
+
+def _bounded_text(pieces):
+    """The rendered pieces joined, stopped past MAX_OUTPUT characters."""
+    parts, size = [], 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise TemplateProblem("", None, _(
+                "the text would be longer than %(limit)s characters") % {"limit": MAX_OUTPUT})
+        parts.append(piece)
+    return "".join(parts)
 
 
 @lru_cache(maxsize=256)
@@ -205,6 +246,11 @@ def _compile(environment, field, source):
     """Parse, refuse the tags that need a loader, compile. Memoised: the worker renders
     the same few templates thousands of times, and compiling costs more than rendering
     (a template that fails raises, and failures are not memoised)."""
+    deepest = _nesting(source)
+    if deepest > MAX_NESTING:
+        raise TemplateProblem(field, None, _(
+            "brackets are nested %(depth)s deep; at most %(limit)s")
+            % {"depth": deepest, "limit": MAX_NESTING})
     try:
         tree = environment.parse(_keep_newlines_after_text(source))
         for node in tree.find_all(tuple(FORBIDDEN_TAGS)):
@@ -215,6 +261,20 @@ def _compile(environment, field, source):
     except TemplateSyntaxError as error:
         raise TemplateProblem(field, error.lineno, _("syntax error: %(detail)s")
                               % {"detail": error.message}) from error
+    except (RecursionError, MemoryError, SyntaxError):
+        raise TemplateProblem(field, None, _("the template is too deeply nested")) from None
+
+
+def _nesting(source):
+    """How deep brackets nest in `source`: ( and [ opened and not yet closed."""
+    depth = deepest = 0
+    for char in source:
+        if char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]" and depth:
+            depth -= 1
+    return deepest
 
 
 def _keep_newlines_after_text(source):
@@ -293,12 +353,104 @@ def _require_plain(value, path):
 
 # Environment and filters -------------------------------------------------------------
 
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` kept from building huge values."""
+
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and _number(left) and _number(right):
+            if abs(right) > 1 and len(str(abs(int(left)))) * abs(right) > MAX_POWER_DIGITS:
+                raise SecurityError(_("the number would have more than %(limit)s digits")
+                                    % {"limit": MAX_POWER_DIGITS})
+        if operator == "%" and isinstance(left, str):
+            _refuse_wide(left)
+            _refuse_huge(right if isinstance(right, tuple) else (right,), {})
+        if operator == "*":
+            for sized, times in ((left, right), (right, left)):
+                if (isinstance(sized, (str, list, tuple)) and _number(times)
+                        and len(sized) * times > MAX_OUTPUT):
+                    raise SecurityError(_("the text would be longer than %(limit)s "
+                                          "characters") % {"limit": MAX_OUTPUT})
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, context, obj, *args, **kwargs):
+        """A function or method call (`'x'.ljust(10**9)`): no number beyond MAX_OUTPUT
+        as an argument, since a width or a count is what makes a text grow."""
+        _refuse_huge(args, kwargs)
+        return super().call(context, obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        """`'...'.format`, read as an attribute: its format string may not ask for a
+        huge width (`'{:>999999999}'.format(1)`)."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _refuse_wide(value.__self__)
+        return wrapped
+
+
+def _refuse_wide(text):
+    """A format string may not ask for a width or precision beyond MAX_OUTPUT
+    (`'%0999999999d' % 1`, `'{:>999999999}'.format(1)`): no number in it may."""
+    for digits in re.findall(r"\d+", text):
+        if len(digits) > 6 and int(digits) > MAX_OUTPUT:
+            raise SecurityError(_("%(value)s is too large a number here; at most "
+                                  "%(limit)s") % {"value": digits, "limit": MAX_OUTPUT})
+
+
+def _refuse_huge(args, kwargs):
+    for value in (*args, *kwargs.values()):
+        if _number(value) and abs(value) > MAX_OUTPUT:
+            raise SecurityError(_("%(value)s is too large a number here; at most "
+                                  "%(limit)s") % {"value": value, "limit": MAX_OUTPUT})
+
+
+def _bounded_filter(function):
+    """A filter that takes a width or a count (`center`, `indent`, `format`...), with
+    its arguments held to MAX_OUTPUT as calls are."""
+    @wraps(function)
+    def bounded(*args, **kwargs):
+        _refuse_huge(args[1:], kwargs)
+        if function.__name__ == "do_format" and args and isinstance(args[0], str):
+            _refuse_wide(args[0])
+        return function(*args, **kwargs)
+    return bounded
+
+
+def _number(value):
+    return isinstance(value, (int, Decimal, float)) and not isinstance(value, bool)
+
+
+def _budgeted_range(*args):
+    """`range`, counting its values against the rendering's MAX_ITERATIONS."""
+    values = range(*args)
+    left = _iterations.get() - len(values)
+    if left < 0:
+        raise SecurityError(_("loops would run more than %(limit)s times")
+                            % {"limit": MAX_ITERATIONS})
+    _iterations.set(left)
+    return values
+
+
+def _printable(value):
+    """What `{{ ... }}` prints: plain values only, never an object's repr."""
+    if isinstance(value, Undefined) or (isinstance(value, PRINTABLE)
+                                        and not callable(value)):
+        return value    # an undefined value raises its own, clearer, error when printed
+    raise SecurityError(_("only text, numbers, amounts and dates can be printed; loop "
+                          "over a list to print its items"))
+
+
 @cache
 def _environment(locale):
     """One sandbox per locale, so that the filters format in the render's language."""
-    environment = ImmutableSandboxedEnvironment(
+    environment = _BoundedSandbox(
         undefined=StrictUndefined, autoescape=False, loader=None,
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, finalize=_printable)
+    environment.globals.clear()
+    environment.globals["range"] = _budgeted_range
+    for name in SIZED_FILTERS:
+        environment.filters[name] = _bounded_filter(environment.filters[name])
     environment.filters.update({
         "money": lambda amount, currency=None: formatting.money(amount, currency, locale),
         "date": lambda day: formatting.date(day, "long", locale),

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Optional
 
+from babel.numbers import is_currency
+
+from relance.ledger import validators
 from relance.textfiles import MAX_AMOUNT_DIGITS
 
 SEPARATOR = "\x1f"  # a control character no cell of a well-formed row holds
@@ -51,14 +54,34 @@ _dates = {}
 
 def _date(text):
     """ISO dates repeat across a ledger: each is read once (fromisoformat refuses
-    2026-02-30 with ValueError, which sends the row to the slow path)."""
+    2026-02-30 with ValueError, and a date outside the ledger's window is refused too,
+    which sends the row to the slow path to be worded). The window only widens as
+    days pass, so a date kept here stays within it."""
     try:
         return _dates[text]
     except KeyError:
         if len(_dates) >= MAX_CACHED_DATES:
             _dates.clear()
-        value = _dates[text] = dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
+        first, last = validators.date_window()
+        if not first <= value <= last:
+            raise ValueError(text) from None
+        _dates[text] = value
         return value
+
+
+_currencies = {}
+
+
+def _currency(text):
+    """An ISO 4217 code (Babel's list), each looked up once."""
+    try:
+        known = _currencies[text]
+    except KeyError:
+        known = _currencies[text] = is_currency(text)
+    if not known:
+        raise ValueError(text)
+    return sys.intern(text)
 
 
 def _positive(text):
@@ -88,7 +111,7 @@ POSITIVE_AMOUNT = Shape(AMOUNT.pattern, _positive)
 FLAG = Shape("[01]", "1".__eq__)
 # Codes repeat on every row: one shared string each, which pickle sends once per batch.
 COUNTRY = Shape("[A-Z]{2}", sys.intern)
-CURRENCY = Shape("[A-Z]{3}", sys.intern)
+CURRENCY = Shape("[A-Z]{3}", _currency)
 LANGUAGE = Shape("fr|en")
 DAYS = Shape("[0-9]{1,3}", _at_most_365)
 EMAIL = Shape(rf"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:{_LABEL}\.)+[a-z]{{2,63}}", _email)

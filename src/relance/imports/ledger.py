@@ -191,11 +191,12 @@ class _Allocator:
             if number:
                 # The map's third item becomes what remains open as payments apply,
                 # instead of a second map of a million running sums.
-                invoice_id, customer_id, remaining = self.invoices[number]
+                invoice_id, customer_id, remaining, currency = self.invoices[number]
                 remaining, amount = _decimal(remaining), _decimal(row[amount_at])
                 share = min(amount, remaining)
                 if share > 0:
-                    self.invoices[number] = (invoice_id, customer_id, remaining - share)
+                    self.invoices[number] = (invoice_id, customer_id, remaining - share,
+                                             currency)
                     self.touched.append(invoice_id)
                     allocations.append((invoice_id, payment_id, share, row[date_at]))
                     row[unapplied_at] = amount - share
@@ -205,8 +206,8 @@ class _Allocator:
         dropped = Allocation.objects.filter(payment_id__in=payment_ids)
         for invoice_id, number, amount in dropped.values_list("invoice_id", "invoice__number",
                                                                "amount"):
-            pk, customer_id, remaining = self.invoices[number]
-            self.invoices[number] = (pk, customer_id, _decimal(remaining) + amount)
+            pk, customer_id, remaining, currency = self.invoices[number]
+            self.invoices[number] = (pk, customer_id, _decimal(remaining) + amount, currency)
             self.unallocated.append(invoice_id)
         dropped.delete()
 
@@ -231,7 +232,8 @@ class _Run:
         self.progress = progress or (lambda entity, done: None)
         self.report = Report()
         self.customer_ids = None
-        self.invoices = None  # number -> (id, customer id, open amount)
+        self.invoices = None  # number -> (id, customer id, open amount, currency)
+        self.stored_invoices = None  # while invoices are read: number -> stored row
         self.allocator = _Allocator(company)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
@@ -398,10 +400,11 @@ class _Run:
                                        "amount_excl_tax vat amount_total disputed kind po_number")
 
     def _load_invoices(self, with_digest=False):
-        """number -> (id, customer id, open amount), and with_digest then (total,
-        fingerprint), read without the ORM's per-value converters (a million rows);
-        amounts are converted when used."""
-        amounts = "open_amount, amount_total, import_hash" if with_digest else "open_amount"
+        """number -> (id, customer id, open amount, currency), and with_digest then
+        (total, fingerprint) before the currency, read without the ORM's per-value
+        converters (a million rows); amounts are converted when used."""
+        amounts = ("open_amount, amount_total, import_hash, currency" if with_digest
+                   else "open_amount, currency")
         sql = (f"SELECT number, id, customer_id, {amounts} "
                f"FROM {Invoice._meta.db_table} WHERE company_id = %s")
         invoices = {}
@@ -422,17 +425,19 @@ class _Run:
         the new ones added as they are written (ids reserved), so it is not read again;
         updated invoices have their open amount recomputed, so then it is."""
         existing = self._load_invoices(with_digest=True)
-        stored_rows, changed, disputed = len(existing), [], []
+        changed, disputed = [], []
 
-        customer_at, number_at, total_at, disputed_at, issued_at = positions(
-            INVOICE_ROW, "customer number amount_total disputed issue_date")
+        customer_at, number_at, total_at, disputed_at, issued_at, currency_at = positions(
+            INVOICE_ROW, "customer number amount_total disputed issue_date currency")
         earliest = None
 
         def note_created(creates, updates, ids):
             for pk, row in zip(ids, creates):
-                existing[row[number_at]] = (pk, row[customer_at], row[total_at])
+                existing[row[number_at]] = (pk, row[customer_at], row[total_at],
+                                            row[total_at], None, row[currency_at])
 
         pending = self._pending(Invoice, INVOICE_FIELDS, counts, note_created)
+        self.stored_invoices = existing
         rows = self._clean_rows(source, schema, counts, self._invoice_row,
                                 remember=self.file_invoices.add,
                                 stored=_stored_digest(existing, 4))
@@ -443,7 +448,7 @@ class _Run:
                 pending.add(None, digest, row)
                 new_or_changed = True
             else:
-                pk, _customer_id, _open_amount, total, stored_digest = known
+                pk, _customer_id, _open_amount, total, stored_digest, _currency = known
                 pending.add((pk, stored_digest), digest, row)
                 new_or_changed = stored_digest != digest
                 if new_or_changed:
@@ -456,6 +461,7 @@ class _Run:
                     disputed.append(number)
         self._touched_from(earliest)
         pending.flush()
+        self.stored_invoices = None
         if self.report.ok:
             self.file_invoices.clear()  # all of them are in the map now
             self._after_invoice_updates(changed)
@@ -464,7 +470,7 @@ class _Run:
                 with timed("invoices: reload keys"):
                     self.invoices = self._load_invoices()
             else:
-                self.invoices = _trimmed(existing) if stored_rows else existing
+                self.invoices = _trimmed(existing)
             self._open_disputes(disputed)
 
     def _invoice_row(self, values, digest):
@@ -472,6 +478,9 @@ class _Run:
         number, ref, issue, due, currency, ht, vat, total, disputed, kind, po = (
             self.INVOICE_CELLS(values))
         customer_id, problems = self._customer_of(ref)
+        stored = self.stored_invoices.get(number)
+        if stored is not None and not problems:
+            problems = _moved(number, stored, customer_id, ref, currency)
         if ht is None:
             ht = total
         if vat is None:
@@ -535,11 +544,11 @@ class _Run:
         ref, customer_ref, number, date, amount, currency, method = self.PAYMENT_CELLS(values)
         customer_id, problems = self._customer_of(customer_ref)
         if number and not problems:
-            problems = self._unknown_invoice(number, customer_id)
+            problems = self._unknown_invoice(number, customer_id, currency)
         return [customer_id, ref, date, currency, amount, method, digest, amount,
                 number], problems
 
-    def _unknown_invoice(self, number, customer_id):
+    def _unknown_invoice(self, number, customer_id, currency):
         invoice = self._invoices().get(number)
         if invoice is None and number in self.file_invoices:
             return ()  # a row of this import's invoices file, itself rejected
@@ -549,6 +558,11 @@ class _Run:
         if invoice[1] != customer_id:
             return [("invoice_number", _("invoice %(number)s belongs to another customer")
                      % {"number": number})]
+        if invoice[3] != currency:
+            return [("currency", _("the payment is in %(currency)s, invoice %(number)s in "
+                                   "%(invoiced)s: a payment settles invoices in its own "
+                                   "currency") % {"currency": currency, "number": number,
+                                                  "invoiced": invoice[3]})]
         return ()
 
     def record_completion(self, sources):
@@ -567,10 +581,27 @@ def _day(value):
 
 def _trimmed(invoices):
     """The map of stored invoices read with their totals and fingerprints, cut in place
-    to (id, customer id, open amount)."""
+    to (id, customer id, open amount, currency)."""
     for number, entry in invoices.items():
-        invoices[number] = entry[:3]
+        invoices[number] = (*entry[:3], entry[5])
     return invoices
+
+
+def _moved(number, stored, customer_id, reference, currency):
+    """The problems of a row that would give a stored invoice another customer or
+    currency: an import never does (its allocations, cases and reminders are that
+    customer's, in that currency)."""
+    problems = []
+    if customer_id is not None and stored[1] != customer_id:
+        problems.append(("customer_ref", _(
+            "invoice %(number)s belongs to another customer: an import never moves an "
+            "invoice to %(reference)s") % {"number": number, "reference": reference}))
+    if stored[5] != currency:
+        problems.append(("currency", _(
+            "invoice %(number)s is in %(stored)s: an import never changes its currency "
+            "to %(currency)s") % {"number": number, "stored": stored[5],
+                                  "currency": currency}))
+    return problems
 
 
 def _decimal(value):

@@ -1,6 +1,12 @@
 """Opening import files: CSV in the encodings and separators French software writes,
-and Excel workbooks. A reader yields (line number, cell texts in the schema's field order) through a
-column mapping, so every format feeds the same row checks and the same writer.
+and Excel workbooks. A reader yields (line number, cell texts in the schema's field
+order, how many cells the row has beyond or short of the header) through a column
+mapping, so every format feeds the same row checks and the same writer.
+
+A header naming a column twice is refused (which one would be read?), and so is a row
+whose cells do not line up with the header (an unquoted separator in a name, a
+forgotten one): `rows.read` reports it on its line. Empty cells after the last column
+(a trailing separator) are not cells.
 """
 import csv
 import datetime as dt
@@ -58,12 +64,28 @@ class Source:
         return itemgetter(*positions)
 
     def _pad(self, cells):
-        """The row's cells cut or padded with "" to the header's width, then ""."""
+        """(the row's cells cut or padded with "" to the header's width, then "", and
+        how many cells it has more (positive) or fewer (negative) than the header,
+        blank cells at its end not counted as more)."""
         width = len(self.columns)
+        off = 0
         if len(cells) != width:
+            filled = len(cells)
+            while filled > width and not cells[filled - 1].strip():
+                filled -= 1
+            off = filled - width if filled > width else len(cells) - width
             cells = cells[:width] + [""] * (width - len(cells))
         cells.append("")
-        return cells
+        return cells, off
+
+    def _check_header(self):
+        """Refuse a header that names a column twice."""
+        seen = set()
+        for column in self.columns:
+            if column and column in seen:
+                raise FileRejected(Problem(self.name, 1, column, _(
+                    "the column %(column)s appears twice in the header") % {"column": column}))
+            seen.add(column)
 
 
 class CsvSource(Source):
@@ -84,6 +106,7 @@ class CsvSource(Source):
         self.delimiter = delimiter or textfiles.detect_delimiter(first_line)
         self.columns = [c.strip() for c in next(csv.reader([first_line.lstrip("\ufeff")],
                                                            delimiter=self.delimiter))]
+        self._check_header()
 
     def count_lines(self):
         with open(self.path, "rb") as f:
@@ -99,7 +122,8 @@ class CsvSource(Source):
                 for cells in reader:
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
-                    yield reader.line_num, texts_of(pad(cells))
+                    padded, off = pad(cells)
+                    yield reader.line_num, texts_of(padded), off
             except UnicodeDecodeError:
                 raise FileRejected(self._locate_bad_byte()) from None
             except csv.Error as exc:
@@ -141,6 +165,9 @@ class ExcelSource(Source):
         if not header or all(cell is None for cell in header):
             raise FileRejected(Problem(self.name, 0, "", _("the file is empty")))
         self.columns = [_cell_text(c).strip() for c in header]
+        while self.columns and not self.columns[-1]:
+            self.columns.pop()      # formatted but empty cells after the last column
+        self._check_header()
 
     def count_lines(self):
         return self.sheet.max_row or 0
@@ -151,7 +178,9 @@ class ExcelSource(Source):
             texts = [_cell_text(c) for c in cells]
             if not any(t.strip() for t in texts):
                 continue
-            yield line, texts_of(self._pad(texts))
+            padded, off = self._pad(texts)
+            # A sheet's rows are as wide as its widest: missing cells are empty ones.
+            yield line, texts_of(padded), max(off, 0)
 
 
 def _cell_text(value):

@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from relance.imports.fastpath import MAX_CACHED_DATES, SEPARATOR
 
 PROGRESS_EVERY = 10_000
@@ -29,10 +31,14 @@ def read(source, schema, progress=lambda done: None, stored=None):
     whose cells have not changed since is not read again (values None, no problems)."""
     seen = {}
     key_of = natural_key(schema)
-    for done, (line, cells) in enumerate(source.rows(schema), 1):
+    width = len(source.columns)
+    for done, (line, cells, off) in enumerate(source.rows(schema), 1):
         if done % PROGRESS_EVERY == 0:
             progress(done)
         joined = SEPARATOR.join(cells)
+        if off:
+            yield line, None, text_hash(joined), 0, None, (("", _misaligned(off, width)),)
+            continue
         key = key_of(cells)
         if key in seen:
             yield line, key, text_hash(joined), seen[key], None, ()
@@ -48,6 +54,12 @@ def read(source, schema, progress=lambda done: None, stored=None):
             problems = schema.check(values)
         plain = None if problems else tuple(map(_plain, values.values()))
         yield line, key, digest, 0, plain, problems or ()
+
+
+def _misaligned(off, width):
+    return (_("the row has %(cells)d cells where the header has %(width)d: a separator "
+              "inside a value must be quoted, and none may be missing")
+            % {"cells": width + off, "width": width})
 
 
 def text_hash(joined):

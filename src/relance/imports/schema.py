@@ -34,9 +34,9 @@ def _text(limit):
 
 
 def _library_check(clean):
-    def parse(text):
+    def parse(value):
         try:
-            return clean(text.strip())
+            return clean(value.strip() if isinstance(value, str) else value)
         except ValidationError as exc:
             raise ValueError(exc.messages[0]) from None
     return parse
@@ -56,11 +56,12 @@ def _language(text):
     return value
 
 
-def _currency(text):
-    value = text.strip().upper()
-    if len(value) != 3 or not value.isalpha():
-        raise ValueError(_("not a three-letter currency code: %(text)s") % {"text": text})
-    return value
+def _ledger_date(text):
+    """A date (`textfiles.parse_date`) within the ledger's window."""
+    return _library_check(validators.clean_ledger_date)(textfiles.parse_date(text))
+
+
+_currency = _library_check(validators.clean_currency)
 
 
 def _email(text):
@@ -165,6 +166,11 @@ class Schema:
         return values, []
 
 
+def _check_customer(v):
+    problem = validators.siret_problem(v["siren"], v["siret"])
+    return [("siret", problem)] if problem else []
+
+
 def _check_invoice(v):
     problems = []
     if v["due_date"] < v["issue_date"]:
@@ -203,7 +209,7 @@ SCHEMAS = {
         Text("city", gettext_lazy("City"), 100),
         Field("credit_limit", gettext_lazy("Credit limit"), textfiles.parse_amount, default=None,
               fast=AMOUNT),
-    )),
+    ), check=_check_customer),
     "contacts": Schema("contacts", gettext_lazy("Contacts"), "name", (
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),
         Text("name", gettext_lazy("Name"), 200, required=True),
@@ -217,9 +223,9 @@ SCHEMAS = {
     "invoices": Schema("invoices", gettext_lazy("Invoices"), "number", (
         Text("number", gettext_lazy("Invoice number"), 50, required=True),
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),
-        Field("issue_date", gettext_lazy("Issue date"), textfiles.parse_date, required=True,
+        Field("issue_date", gettext_lazy("Issue date"), _ledger_date, required=True,
               fast=DATE),
-        Field("due_date", gettext_lazy("Due date"), textfiles.parse_date, required=True,
+        Field("due_date", gettext_lazy("Due date"), _ledger_date, required=True,
               fast=DATE),
         Field("currency", gettext_lazy("Currency"), _currency, default="EUR",
               fast=fastpath.CURRENCY),
@@ -238,7 +244,7 @@ SCHEMAS = {
         Text("payment_ref", gettext_lazy("Payment reference"), 60, required=True),
         Text("customer_ref", gettext_lazy("Customer reference"), 50, required=True),
         Text("invoice_number", gettext_lazy("Invoice number"), 50),
-        Field("date", gettext_lazy("Date"), textfiles.parse_date, required=True, fast=DATE),
+        Field("date", gettext_lazy("Date"), _ledger_date, required=True, fast=DATE),
         Field("amount", gettext_lazy("Amount"), _positive_amount, required=True,
               fast=POSITIVE_AMOUNT),
         Field("currency", gettext_lazy("Currency"), _currency, default="EUR",

@@ -10,6 +10,9 @@ database in chunks (`iterator()`), so a list of a million invoices never sits in
   with the decimal separator of the page's language (a comma in French).
 - XLSX is written by openpyxl in write-only mode, row by row into a temporary file
   that is then streamed; numbers are numbers and dates are dates, so they sort and sum.
+- Text is never a formula: in CSV a text cell that a spreadsheet would read as one
+  (`=`, `+`, `-`, `@`, tab, carriage return first) starts with an apostrophe
+  (`textfiles.spreadsheet_safe`); in XLSX every text cell is written as a string.
 """
 import csv
 import datetime as dt
@@ -19,6 +22,8 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import formats, timezone
+
+from relance.textfiles import spreadsheet_safe
 
 TEXT, NUMBER, DATE = "text", "number", "date"
 FORMATS = ("csv", "xlsx")
@@ -62,7 +67,7 @@ def csv_cell(value, kind):
         return formats.number_format(Decimal(value), use_l10n=True)
     if kind == DATE and value != "":
         return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 def _csv(rows, columns, filename):
@@ -78,13 +83,24 @@ def _csv(rows, columns, filename):
     return answer
 
 
-def xlsx_cell(value, kind):
+def xlsx_cell(value, kind, sheet=None):
     if kind == NUMBER:
         return value   # openpyxl writes Decimal as a number, exactly
     if isinstance(value, dt.datetime):
         # Excel knows no time zones: the local time the page would show.
         return timezone.localtime(value).replace(tzinfo=None)
-    return value if kind == DATE else str(value)
+    if kind == DATE:
+        return value
+    return _text_cell(sheet, str(value)) if sheet is not None else str(value)
+
+
+def _text_cell(sheet, text):
+    """A cell holding `text` as a string: openpyxl would make `=...` a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def _xlsx(rows, columns, filename):
@@ -94,7 +110,7 @@ def _xlsx(rows, columns, filename):
     sheet = book.create_sheet()
     sheet.append([str(c.header) for c in columns])
     for row in rows:
-        sheet.append([xlsx_cell(c.of(row), c.kind) for c in columns])
+        sheet.append([xlsx_cell(c.of(row), c.kind, sheet) for c in columns])
     handle = tempfile.TemporaryFile()
     book.save(handle)
     handle.seek(0)

@@ -9,6 +9,7 @@ from relance.compose.documents.rendering import Formats, creditor_of, render_pdf
 from relance.ledger.claims import customer_statement
 from relance.legal.penalties import percent
 from relance.legal.statement import INDEMNITY_CURRENCY
+from relance.textfiles import spreadsheet_safe
 
 
 def policy_text(found):
@@ -39,7 +40,8 @@ def statement_csv_text(found, *, french):
                      _("Total claimed")])
     for line in found.lines:
         received = " ".join(f"{p.date.isoformat()}:{amount(p.amount)}" for p in line.payments)
-        writer.writerow([line.number, line.issue_date.isoformat(), line.due_date.isoformat(),
+        writer.writerow([spreadsheet_safe(line.number), line.issue_date.isoformat(),
+                         line.due_date.isoformat(),
                          line.currency, amount(line.amount), amount(line.credited),
                          amount(line.principal), received, amount(line.paid),
                          amount(line.open), line.days_late, amount(line.penalties),
