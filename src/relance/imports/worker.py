@@ -5,10 +5,19 @@ small: a child forked later would keep its own copy of every page of the million
 maps and of SQLite's cache that the parent changes afterwards. It reads the files in
 the order the importer takes them (imports/rows.py, no database) and sends the records
 in batches through a pipe; the pipe's small buffer keeps it only a batch or two ahead.
+
+The reader dies with its parent: the kernel kills it when the importer dies (Linux's
+parent-death signal), and elsewhere its next send fails once the importer's end of
+the pipe is closed (the child closes its own copy of that end at once). An import
+stopped with SIGKILL leaves no reader behind.
 """
+import ctypes
+import ctypes.util
 import fcntl
 import logging
 import multiprocessing
+import os
+import signal
 import time
 import traceback
 
@@ -18,6 +27,7 @@ from relance.imports.readers import FileRejected
 BATCH = 1_000
 PIPE_BYTES = 1 << 20  # Linux's default limit: about eight batches of invoices
 FROM_LINES = 50_000  # below this, a second process costs more than it saves
+PR_SET_PDEATHSIG = 1
 logger = logging.getLogger("relance.imports")
 
 
@@ -50,8 +60,8 @@ class Reader:
         context = multiprocessing.get_context("fork")
         self.pipe, send = context.Pipe(duplex=False)
         _widen(send)
-        self.child = context.Process(target=_read_all, args=(sources, schemas, send),
-                                     daemon=True)
+        self.child = context.Process(target=_read_all, args=(sources, schemas, send,
+                                                             self.pipe), daemon=True)
         self.child.start()
         send.close()
 
@@ -100,7 +110,21 @@ def _widen(pipe):
         pass  # not Linux, or a lower limit: the default size works, only slower
 
 
-def _read_all(sources, schemas, send):
+def _die_with_parent():
+    """Ask the kernel for SIGKILL when the parent dies (Linux prctl PR_SET_PDEATHSIG);
+    elsewhere the closed pipe ends the reader at its next send."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _read_all(sources, schemas, send, receiving_end):
+    receiving_end.close()   # the parent's end: with it closed here, its death is seen
+    _die_with_parent()
+    if os.getppid() == 1:
+        return              # the parent died before the signal was asked for
     try:
         for entity, source in sources.items():
             cpu, batch = time.process_time(), []

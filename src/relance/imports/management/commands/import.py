@@ -3,6 +3,7 @@
 Everything it prints is in the active language (LANGUAGE_CODE, French by default), the
 problems found in the files as well as its own words."""
 import json
+import stat
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -67,7 +68,11 @@ class Command(BaseCommand):
         sources = {}
         for entity in schemas.ENTITIES:
             path = directory / f"{entity}.csv"
-            if path.exists():
+            if path.exists() or path.is_symlink():
+                if not _regular_file(path):
+                    raise CommandError(_("%(path)s: not a regular file (a folder, a pipe or "
+                                         "a device is never read): nothing was imported")
+                                       % {"path": path})
                 try:
                     sources[entity] = CsvSource(path, name=str(path))
                 except FileRejected as exc:
@@ -108,6 +113,15 @@ class _ProgressBars:
     def __exit__(self, *exc):
         if self.enabled:
             self.progress.stop()
+
+
+def _regular_file(path):
+    """Whether `path` is a regular file (a symbolic link to one counts): reading a FIFO
+    would wait forever, a folder or a device is no ledger."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _counts_table(report):
