@@ -47,6 +47,7 @@ AUTH_USER_MODEL = "team.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "relance.web.security.SecurityHeaders",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,9 +84,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 # Failed logins (docs/team.md): beyond these counts in the window, attempts are refused.
-LOGIN_FAILURES_PER_ACCOUNT = env.integer("LOGIN_FAILURES_PER_ACCOUNT", 5)
+# Failed logins (web/views/auth.py): per account from one address, per address, in
+# LOGIN_FAILURE_WINDOW_SECONDS; per account from anywhere in LOGIN_ACCOUNT_WINDOW_SECONDS.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.integer("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5)
 LOGIN_FAILURES_PER_ADDRESS = env.integer("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.integer("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+LOGIN_FAILURES_PER_ACCOUNT = env.integer("LOGIN_FAILURES_PER_ACCOUNT", 50)
+LOGIN_ACCOUNT_WINDOW_SECONDS = env.integer("LOGIN_ACCOUNT_WINDOW_SECONDS", 3600)
 PASSWORD_RESET_TIMEOUT = env.integer("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 LOGOUT_REDIRECT_URL = "login"
 
@@ -116,6 +121,20 @@ SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind HTTPS (README, "Deployment"): redirect plain HTTP, ask browsers to keep to
+# HTTPS for SECURE_HSTS_SECONDS, and trust the proxy's X-Forwarded-Proto when
+# TRUST_PROXY_HEADERS says a proxy that sets it stands in front.
+SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+if env.flag("TRUST_PROXY_HEADERS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Where a form may send the browser besides Relance itself (Content-Security-Policy
+# form-action): the card payment provider's checkout.
+CSP_FORM_ACTION = env.list_of("CSP_FORM_ACTION", ["https://checkout.stripe.com"])
 
 # Uploads of large ledgers go through temporary files, never whole into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from relance.dunning.models import Step
@@ -40,8 +41,9 @@ def test_typing_in_the_body_updates_the_preview(logged_in_page, friendly_reminde
 
     body.fill("")
     body.press_sequentially("Still owed: {{ total.amount|money(total.currency) }}")
-    page.wait_for_function(
-        "document.querySelector('#preview').innerText.includes('Still owed: €1,200.00')")
+    # a locator's expectation, not wait_for_function: that one evaluates a string in
+    # the page, which the Content-Security-Policy (no eval) rightly refuses
+    expect(page.locator("#preview")).to_contain_text("Still owed: €1,200.00")
 
     body.press_sequentially(" {{ settings }}")
     problem = page.locator("#preview .dn-error-box")

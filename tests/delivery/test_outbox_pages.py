@@ -190,6 +190,9 @@ def test_the_evidence_page_shows_what_went_out_and_its_attachments(client, world
                   "F-ROUX-1-summary.pdf"):
         assert shown.replace("<", "&lt;").replace(">", "&gt;") in text
     assert 'sandbox=""' in text and "srcdoc=" in text
+    # the email's own inline styles may show in its sandboxed frame, and only styles
+    assert "style-src 'self' 'unsafe-inline'; img-src" in page["Content-Security-Policy"]
+    assert "script-src 'self';" in page["Content-Security-Policy"]
     [attachment] = sent.attachments.all()
     assert attachment.sha256 in text
     download = get(client, "outbox:attachment", sent.pk, attachment.pk)

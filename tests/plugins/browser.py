@@ -75,11 +75,18 @@ def close_connections_opened_beside_playwright():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page of its own; every story it serves is also a check of the
+    Content-Security-Policy: Chromium reports each refusal (an inline style or script,
+    a source from elsewhere) on the console, and one is a failure."""
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused)
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""Login security: failed logins are rate-limited per account and per address, and a
-forgotten password is reset by email, through a real SMTP server on loopback.
+"""Login security: failed logins are rate-limited per account from one address, per
+address and per account from anywhere, so that an attacker is slowed down while the
+account's owner, elsewhere, still logs in; a forgotten password is reset by email,
+through a real SMTP server on loopback.
 
 The world: Claire, a credit manager, with the password "right password". The limits
-are small here (3 per account, 5 per address) so the stories stay short.
+are small here (3 per account and address, 5 per address, 8 per account) so the
+stories stay short.
 """
 import datetime as dt
 import re
@@ -18,9 +21,11 @@ PASSWORD = "right password"
 
 @pytest.fixture(autouse=True)
 def small_limits(settings):
-    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 3
     settings.LOGIN_FAILURES_PER_ADDRESS = 5
     settings.LOGIN_FAILURE_WINDOW_SECONDS = 900
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 8
+    settings.LOGIN_ACCOUNT_WINDOW_SECONDS = 3600
 
 
 @pytest.fixture
@@ -49,6 +54,21 @@ def test_after_too_many_failures_even_the_right_password_is_refused(client, clai
     assert refused.status_code == 429
     assert "Too many failed attempts" in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(client, claire):
+    for _ in range(3):
+        log_in(client, claire.email, "guess", address="10.6.6.6")
+
+    assert log_in(client, claire.email, PASSWORD, address="10.6.6.6").status_code == 429
+    assert log_in(client, claire.email, PASSWORD, address="192.0.2.7").status_code == 302
+
+
+def test_guessing_one_account_from_many_addresses_meets_the_longer_back_off(client, claire):
+    for n in range(8):   # two tries from each of four addresses: no pair reaches 3
+        log_in(client, claire.email, "guess", address=f"10.9.0.{n // 2}")
+
+    assert log_in(client, claire.email, PASSWORD, address="192.0.2.7").status_code == 429
 
 
 def test_the_account_limit_does_not_lock_out_other_accounts(client, claire):

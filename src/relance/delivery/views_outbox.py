@@ -24,6 +24,7 @@ from relance.delivery.models import MessageState
 from relance.dunning.views.access import dunning_page
 from relance.web import exports
 from relance.web.export_columns import MESSAGE_COLUMNS
+from relance.web.security import allow_inline_styles
 
 PAGE_SIZE = 50
 SECTION = "outbox"
@@ -174,7 +175,8 @@ def message_detail(request, company, pk):
                "has_eml": evidence.has_eml(message),
                "cancellable": message.state in decisions.CANCELLABLE,
                "cancel_form": CancelMessageForm()}
-    return render(request, "delivery/outbox/message.html", context)
+    # the email's HTML is shown in a sandboxed frame, with its own inline styles
+    return allow_inline_styles(render(request, "delivery/outbox/message.html", context))
 
 
 @dunning_page

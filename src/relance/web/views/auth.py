@@ -1,13 +1,22 @@
-"""Logging in, with failed attempts rate-limited per account and per address.
+"""Logging in, with failed attempts rate-limited so that an attacker is slowed down
+without locking the account's owner out.
 
-A wrong password counts one failure for the email typed and one for the client's IP
-address (relance.web.throttle, shared by every web process). Once an account has had
-LOGIN_FAILURES_PER_ACCOUNT failures in LOGIN_FAILURE_WINDOW_SECONDS, or an address
-LOGIN_FAILURES_PER_ADDRESS, further attempts are refused without checking the password:
-guessing is slowed down for one account and for one attacker trying many accounts.
+A wrong password counts one failure for each of three keys (relance.web.throttle,
+shared by every web process); an attempt is refused without checking the password
+once one of them has had its limit in its window:
+
+- the account *from this address* (LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, 5 in
+  LOGIN_FAILURE_WINDOW_SECONDS, 15 minutes): someone guessing one account from one
+  place stops there, while the owner, from another network, still logs in;
+- the address (LOGIN_FAILURES_PER_ADDRESS, 20 in the same window): one attacker
+  trying many accounts;
+- the account from anywhere (LOGIN_FAILURES_PER_ACCOUNT, 50 in
+  LOGIN_ACCOUNT_WINDOW_SECONDS, an hour): the longer back-off against guessing spread
+  over many addresses, far above what an owner mistyping ever reaches.
+
 The failures counted are those of the last window (throttle.recent_hits), so a lockout
 does not lift just because a fixed window's boundary passed. The address is
-REMOTE_ADDR: behind a proxy, have the proxy set it.
+REMOTE_ADDR: behind a proxy, set TRUST_PROXY_HEADERS and have the proxy set it.
 """
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -19,21 +28,27 @@ from relance.web import throttle
 
 
 def _keys(request):
+    """(key, limit, window in seconds) of each count an attempt is judged on."""
     email = (request.POST.get("username") or "").strip().lower()
-    return [(f"login:account:{email}", settings.LOGIN_FAILURES_PER_ACCOUNT),
-            (f"login:address:{request.META.get('REMOTE_ADDR', '')}",
-             settings.LOGIN_FAILURES_PER_ADDRESS)]
+    address = request.META.get("REMOTE_ADDR", "")
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    return [(f"login:pair:{email}:{address}", settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+             window),
+            (f"login:address:{address}", settings.LOGIN_FAILURES_PER_ADDRESS, window),
+            (f"login:account:{email}", settings.LOGIN_FAILURES_PER_ACCOUNT,
+             settings.LOGIN_ACCOUNT_WINDOW_SECONDS)]
 
 
 def locked_out(request, now):
-    """Whether this attempt comes after too many failures for its account or address."""
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    return any(throttle.recent_hits(key, window, now) >= limit for key, limit in _keys(request))
+    """Whether this attempt comes after too many failures for its account from its
+    address, for its address, or for its account from anywhere."""
+    return any(throttle.recent_hits(key, window, now) >= limit
+               for key, limit, window in _keys(request))
 
 
 def count_failure(request, now):
-    for key, limit in _keys(request):
-        throttle.allow(key, limit, settings.LOGIN_FAILURE_WINDOW_SECONDS, now)
+    for key, limit, window in _keys(request):
+        throttle.allow(key, limit, window, now)
 
 
 @method_decorator(login_not_required, name="dispatch")
