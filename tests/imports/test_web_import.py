@@ -223,7 +223,7 @@ def test_the_mapping_page_of_someone_else_is_closed_to_a_collector(claire, paul)
     (b"", "vide.csv", "The submitted file is empty"),
     (b"  \r\n", "blancs.csv", "the file is empty"),
     (b"%PDF-1.4\x00\x01", "facture.csv", "binary data, not a text file"),
-    (b"PK\x03\x04 broken", "casse.xlsx", "not a readable Excel file"),
+    (b"PK\x03\x04 broken", "casse.xlsx", "not a readable Excel workbook (.xlsx)"),
     (b"%PDF-1.4", "facture.pdf", "Only CSV (.csv) and Excel (.xlsx) files"),
     (b"\xd0\xcf\x11\xe0", "ancien.xls", "save the sheet as .xlsx or .csv"),
 ])

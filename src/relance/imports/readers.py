@@ -10,6 +10,7 @@ forgotten one): `rows.read` reports it on its line. Empty cells after the last c
 """
 import csv
 import datetime as dt
+import zipfile
 from operator import itemgetter
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from relance import textfiles
 from relance.textfiles import Problem
 
 SNIFF_BYTES = 64 * 1024
+# What a workbook may hold (ExcelSource): a ledger beyond these is a CSV's job.
+MAX_UNCOMPRESSED_BYTES = 500_000_000
+MAX_SHARED_STRINGS_BYTES = 100_000_000
+MAX_RATIO = 100
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 200
 
 
 class FileRejected(Exception):
@@ -147,7 +154,16 @@ class CsvSource(Source):
 
 
 class ExcelSource(Source):
-    """The first sheet of an .xlsx workbook; its first non-empty row is the header."""
+    """The first sheet of an .xlsx workbook; its first non-empty row is the header.
+
+    A workbook is a ZIP of XML parts: before openpyxl opens it, the ZIP's directory is
+    read and the workbook refused when its parts would uncompress to more than
+    MAX_UNCOMPRESSED_BYTES, or any part more than MAX_RATIO times its compressed size
+    (a ZIP bomb), or its shared strings to more than MAX_SHARED_STRINGS_BYTES (openpyxl
+    reads them whole). Rows beyond MAX_ROWS and cells beyond MAX_COLUMNS a row are
+    refused as they are read. A damaged workbook, whenever openpyxl finds out, is a
+    FileRejected naming the file (and the line when known), never a crash, and its
+    message names no path of the server."""
 
     def __init__(self, path, name=None, mapping=None):
         import openpyxl
@@ -155,13 +171,27 @@ class ExcelSource(Source):
         super().__init__(mapping)
         self.path = Path(path)
         self.name = name or self.path.name
+        _check_workbook_zip(self.path, self.name)
         try:
             self.book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise FileRejected(Problem(self.name, 0, "", _("not a readable Excel file: %(error)s")
-                                       % {"error": exc})) from None
+        except Exception:  # openpyxl raises many kinds for a damaged file
+            raise FileRejected(Problem(self.name, 0, "", _(
+                "not a readable Excel workbook (.xlsx)"))) from None
+        if not self.book.worksheets:
+            self.book.close()
+            raise FileRejected(Problem(self.name, 0, "", _("the workbook has no sheet")))
         self.sheet = self.book.worksheets[0]
-        header = next(self.sheet.iter_rows(max_row=1, values_only=True), None)
+        try:
+            header = next(self.sheet.iter_rows(max_row=1, values_only=True), None)
+        except Exception:
+            self.book.close()
+            raise FileRejected(Problem(self.name, 1, "", _(
+                "not a readable Excel workbook (.xlsx)"))) from None
+        if header is not None and len(header) > MAX_COLUMNS:
+            self.book.close()
+            raise FileRejected(Problem(self.name, 1, "", _(
+                "the sheet has %(count)s columns; at most %(limit)s")
+                % {"count": len(header), "limit": MAX_COLUMNS}))
         if not header or all(cell is None for cell in header):
             raise FileRejected(Problem(self.name, 0, "", _("the file is empty")))
         self.columns = [_cell_text(c).strip() for c in header]
@@ -174,13 +204,44 @@ class ExcelSource(Source):
 
     def rows(self, schema):
         texts_of = self._cells_of(schema)
-        for line, cells in enumerate(self.sheet.iter_rows(min_row=2, values_only=True), 2):
-            texts = [_cell_text(c) for c in cells]
-            if not any(t.strip() for t in texts):
-                continue
-            padded, off = self._pad(texts)
-            # A sheet's rows are as wide as its widest: missing cells are empty ones.
-            yield line, texts_of(padded), max(off, 0)
+        line = 1
+        try:
+            for line, cells in enumerate(self.sheet.iter_rows(min_row=2, values_only=True),
+                                         2):
+                if line > MAX_ROWS:
+                    raise FileRejected(Problem(self.name, line, "", _(
+                        "the sheet has more than %(limit)s rows") % {"limit": MAX_ROWS}))
+                texts = [_cell_text(c) for c in cells[:MAX_COLUMNS + 1]]
+                if not any(t.strip() for t in texts):
+                    continue
+                padded, off = self._pad(texts)
+                # A sheet's rows are as wide as its widest: missing cells are empty ones.
+                yield line, texts_of(padded), max(off, 0)
+        except FileRejected:
+            raise
+        except Exception:  # a damaged part found as it is read (a bad shared string...)
+            raise FileRejected(Problem(self.name, line + 1, "", _(
+                "not a readable Excel workbook (.xlsx)"))) from None
+
+
+def _check_workbook_zip(path, name):
+    """Refuse a workbook whose parts would uncompress to too much, before any is."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRejected(Problem(name, 0, "", _(
+            "not a readable Excel workbook (.xlsx)"))) from None
+    total = sum(part.file_size for part in parts)
+    bomb = any(part.file_size > MAX_RATIO * max(part.compress_size, 1) + 1024 * 1024
+               for part in parts)
+    strings = sum(part.file_size for part in parts
+                  if part.filename.lower().endswith("sharedstrings.xml"))
+    if total > MAX_UNCOMPRESSED_BYTES or bomb or strings > MAX_SHARED_STRINGS_BYTES:
+        raise FileRejected(Problem(name, 0, "", _(
+            "the workbook would uncompress to more than Relance reads (%(limit)s MB, or "
+            "a part over %(ratio)s times its compressed size): save it as CSV")
+            % {"limit": MAX_UNCOMPRESSED_BYTES // 1_000_000, "ratio": MAX_RATIO}))
 
 
 def _cell_text(value):
@@ -210,9 +271,12 @@ def preview(source, limit=5):
     further down is the import's to report with its line number, not the preview's.
     """
     if isinstance(source, ExcelSource):
-        rows = ([_cell_text(c) for c in cells]
+        rows = ([_cell_text(c) for c in cells[:MAX_COLUMNS]]
                 for cells in source.sheet.iter_rows(min_row=2, values_only=True))
-        return _first_filled(rows, limit)
+        try:
+            return _first_filled(rows, limit)
+        except Exception:  # a damaged part: the import reports it with its line
+            return []
     with open(source.path, "rb") as f:
         head = f.read(SNIFF_BYTES)
     lines = head.decode(source.encoding, errors="replace").splitlines(keepends=True)
