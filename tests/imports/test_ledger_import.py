@@ -434,3 +434,49 @@ def test_an_import_of_older_documents_recomputes_the_months_it_touches(tmp_path)
     again = {m.end: m.sales for m in months}
     assert again[dt.date(2026, 9, 30)] == sales[dt.date(2026, 9, 30)] + Decimal("480.00")
     assert again[dt.date(2026, 8, 31)] == sales[dt.date(2026, 8, 31)]
+
+
+def test_a_column_missing_from_a_newer_file_keeps_what_relance_holds(tmp_path):
+    """A newer export with fewer columns updates what it has and keeps the rest: VAT
+    split, SIREN, country, payment terms, purchase order, a payment's allocation."""
+    run_import(CORPUS / "valid")
+    Invoice.objects.filter(number="F2026-0002").update(po_number="PO-77")
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    (newer / "customers.csv").write_text("customer_ref,name\nC001,Atelier Durand & Fils\n")
+    (newer / "invoices.csv").write_text(
+        "number,customer_ref,issue_date,due_date,amount_total\n"
+        "F2026-0002,C001,2026-10-01,2026-11-15,600.00\n")
+    (newer / "payments.csv").write_text(
+        "payment_ref,customer_ref,date,amount\nP0002,C001,2026-11-03,300.00\n")
+
+    counts = run_import(newer)
+
+    assert [counts[e]["updated"] for e in ("customers", "invoices", "payments")] == [1, 1, 1]
+    durand = Customer.objects.get(reference="C001")
+    assert (durand.name, durand.siren, durand.country, durand.payment_terms_days) == (
+        "Atelier Durand & Fils", "552081317", "FR", 30)
+    second = Invoice.objects.get(number="F2026-0002")
+    assert (second.due_date.isoformat(), second.amount_excl_tax, second.vat,
+            second.po_number) == ("2026-11-15", Decimal("500.00"), Decimal("100.00"), "PO-77")
+    payment = Payment.objects.get(reference="P0002")
+    assert payment.date.isoformat() == "2026-11-03"
+    assert list(payment.allocations.values_list("invoice__number", "amount")) == [
+        ("F2026-0002", Decimal("300.00"))]
+    assert (payment.unapplied_amount, second.open_amount) == (Decimal("0.00"),
+                                                              Decimal("300.00"))
+
+
+def test_without_a_currency_column_an_invoice_in_dollars_stays_in_dollars(tmp_path):
+    run_import(CORPUS / "valid")
+    Invoice.objects.filter(number="F2026-0004").update(currency="USD")
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    (newer / "invoices.csv").write_text(
+        "number,customer_ref,issue_date,due_date,amount_total\n"
+        "F2026-0004,C003,2026-11-01,2026-12-31,150.00\n")
+
+    run_import(newer)
+
+    fourth = Invoice.objects.get(number="F2026-0004")
+    assert (fourth.currency, fourth.amount_total) == ("USD", Decimal("150.00"))

@@ -20,9 +20,11 @@ BULK_FROM = 50_000
 
 class TableWriter:
     """Inserts and updates rows of one model, given values for `fields` in that order;
-    `constants` (field name -> value) are the same in every row it inserts."""
+    `constants` (field name -> value) are the same in every row it inserts; the
+    fields named in `kept_on_update` are written when a row is inserted and left as
+    stored when one is updated."""
 
-    def __init__(self, model, fields, constants=None, sink=None):
+    def __init__(self, model, fields, constants=None, sink=None, kept_on_update=()):
         meta = model._meta
         self.sink = sink   # where executemany goes (db.batch.background_writes), if not here
         by_name = {f.name: f for f in meta.concrete_fields}
@@ -42,7 +44,10 @@ class TableWriter:
         self.insert_id_sql = f"INSERT INTO {self.table} (id, {names}) VALUES (%s, {marks})"
         self.copy_id_sql = f"COPY {self.table} (id, {names}) FROM STDIN"
         self.db_table = meta.db_table
-        sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in given)
+        self.updated_at = [i for i, name in enumerate(self.fields)
+                           if name not in kept_on_update]
+        sets = ", ".join(f"{connection.ops.quote_name(given[i].column)} = %s"
+                         for i in self.updated_at)
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE id = %s"
 
     def _fixed_marks(self, fixed):
@@ -100,8 +105,12 @@ class TableWriter:
     def update(self, rows_with_id):
         """rows_with_id: (id, row) pairs, each row starting with the values of the
         writer's fields; updates only those."""
-        width = len(self.fields)
-        self._executemany(self.update_sql, [(*row[:width], pk) for pk, row in rows_with_id])
+        if len(self.updated_at) == len(self.fields):
+            width = len(self.fields)
+            params = [(*row[:width], pk) for pk, row in rows_with_id]
+        else:
+            params = [(*(row[i] for i in self.updated_at), pk) for pk, row in rows_with_id]
+        self._executemany(self.update_sql, params)
 
     def _executemany(self, sql, params):
         if not params:

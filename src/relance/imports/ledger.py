@@ -175,12 +175,19 @@ class _Allocator:
         self.invoices = {}
         self.touched = []  # invoices given an allocation
         self.unallocated = []  # invoices whose allocations a changed payment removed
+        # Without an invoice_number column, a changed payment keeps its allocations
+        # (a missing column never overwrites); its unapplied amount is summed again.
+        self.keep_allocations = False
+        self.kept_payments = []
         self.writer = TableWriter(Allocation, ["invoice", "payment", "amount", "date"])
 
     def allocate(self, creates, updates, created_ids):
         """Write the allocations of a batch of payment rows (PAYMENT_FIELDS, then the
         invoice number) and set each row's unapplied amount: a changed payment's old
         allocations are all removed, so what it allocates now is all it allocates."""
+        if updates and self.keep_allocations:
+            self.kept_payments += [pk for pk, _row in updates]
+            updates = []
         if updates:
             self._drop([pk for pk, _row in updates])
         allocations = []
@@ -215,6 +222,7 @@ class _Allocator:
         """Recompute the open amounts and statuses of the invoices the allocations
         touched: all at once after a bulk load (the indexes are not there yet), else just
         those rows. Payments were written with their unapplied amounts."""
+        balances.refresh_payments(self.kept_payments)
         if not (self.touched or self.unallocated):
             return  # no allocation written or removed: every balance is as it was
         if everything:
@@ -234,6 +242,7 @@ class _Run:
         self.customer_ids = None
         self.invoices = None  # number -> (id, customer id, open amount, currency)
         self.stored_invoices = None  # while invoices are read: number -> stored row
+        self.absent = set()  # the current file's fields without a column
         self.allocator = _Allocator(company)
         # References read from this import's files, good rows or not: checking later
         # files against them reports each mistake once instead of once per dependent row.
@@ -276,6 +285,8 @@ class _Run:
         schema = schemas.SCHEMAS[entity]
         try:
             source.check_columns(schema)
+            self.absent = {f.name for f in schema.fields
+                           if source.column_of(f.name) not in source.columns}
             with timed(entity):
                 getattr(self, f"_import_{entity}")(source, schema, counts)
         except FileRejected as exc:
@@ -337,10 +348,13 @@ class _Run:
         return []
 
     def _pending(self, model, fields, counts, prepare=None):
-        """Rows of `model` for `fields`, and of the import's company when it has one."""
+        """Rows of `model` for `fields`, and of the import's company when it has one.
+        A field the file has no column for keeps its stored value when a row is
+        updated: a missing column never overwrites what Relance holds."""
         constants = {"company": self.company.pk} if model is not Contact else {}
-        return Pending(TableWriter(model, fields, constants), counts, lambda: self.report.ok,
-                       prepare)
+        kept = [name for name in fields if name in self.absent]
+        return Pending(TableWriter(model, fields, constants, kept_on_update=kept), counts,
+                       lambda: self.report.ok, prepare)
 
     def _customer_of(self, reference):
         """(the customer's id, problems): no id and no problem for a rejected customer
@@ -480,7 +494,8 @@ class _Run:
         customer_id, problems = self._customer_of(ref)
         stored = self.stored_invoices.get(number)
         if stored is not None and not problems:
-            problems = _moved(number, stored, customer_id, ref, currency)
+            problems = _moved(number, stored, customer_id, ref,
+                              None if "currency" in self.absent else currency)
         if ht is None:
             ht = total
         if vat is None:
@@ -526,6 +541,7 @@ class _Run:
         existing = {ref: (pk, digest) for ref, pk, digest in Payment.objects
                     .filter(company=self.company).values_list("reference", "id", "import_hash")}
         self.allocator.invoices = self._invoices()
+        self.allocator.keep_allocations = "invoice_number" in self.absent
         pending = self._pending(Payment, PAYMENT_FIELDS, counts, self.allocator.allocate)
         rows = self._clean_rows(source, schema, counts, self._payment_row,
                                 stored=_stored_digest(existing, 1))
@@ -596,7 +612,7 @@ def _moved(number, stored, customer_id, reference, currency):
         problems.append(("customer_ref", _(
             "invoice %(number)s belongs to another customer: an import never moves an "
             "invoice to %(reference)s") % {"number": number, "reference": reference}))
-    if stored[5] != currency:
+    if currency is not None and stored[5] != currency:
         problems.append(("currency", _(
             "invoice %(number)s is in %(stored)s: an import never changes its currency "
             "to %(currency)s") % {"number": number, "stored": stored[5],
