@@ -141,6 +141,38 @@ def test_the_mapping_saved_for_a_source_is_prefilled_on_its_next_upload(claire, 
     assert Customer.objects.get().name == "Quincaillerie Martin"
 
 
+def test_a_saved_mapping_that_does_not_fit_the_file_is_not_applied_silently(claire):
+    full = "Code;Nom;HT;TVA;TTC;Emission;Echeance;Client\n"
+    url = mapping_url(upload(claire, "Tiers;Nom du tiers\nC9;Martin\n".encode(), "t.csv",
+                             "customers", source="EBP"))
+    claire.post(url, {"customer_ref": "Tiers", "name": "Nom du tiers"})
+    invoices = {"number": "Code", "customer_ref": "Client", "issue_date": "Emission",
+                "due_date": "Echeance", "amount_excl_tax": "HT", "vat": "TVA",
+                "amount_total": "TTC"}
+    url = mapping_url(upload(claire, (full + "F1;x;100,00;20,00;120,00;01/10/2026;"
+                                      "31/10/2026;C9\n").encode(), "f.csv", "invoices",
+                             source="EBP"))
+    claire.post(url, invoices)
+    assert Invoice.objects.get().vat == Decimal("20.00")
+
+    lean = "Code;TTC;Emission;Echeance;Client\nF1;130,00;01/10/2026;31/10/2026;C9\n"
+    url = mapping_url(upload(claire, lean.encode(), "f2.csv", "invoices", source="EBP"))
+    page = claire.get(url)
+
+    warning = page.content.decode()
+    assert "The mapping saved for EBP was not applied: this file has no columns HT, TVA." \
+        in warning
+    assert "amount_excl_tax" not in page.context["form"].initial
+    lean_mapping = {name: invoices[name] for name in
+                    ("number", "customer_ref", "issue_date", "due_date", "amount_total")}
+    result = claire.post(url, lean_mapping)
+    assert result.context["run"].committed
+    invoice = Invoice.objects.get()
+    # the file had no VAT columns: the stored split stays, the new total is taken
+    assert (invoice.amount_total, invoice.amount_excl_tax, invoice.vat) == (
+        Decimal("130.00"), Decimal("100.00"), Decimal("20.00"))
+
+
 def test_bad_rows_are_listed_with_their_line_and_column_and_nothing_is_imported(claire):
     import_as_guessed(claire, with_header(CORPUS / "windows_1252" / "customers.csv",
                                           FRENCH_CUSTOMERS), "clients.csv", "customers")

@@ -131,6 +131,16 @@ def initial_mapping(schema, columns, saved=None):
     return guess_mapping(schema, columns)
 
 
+def missing_columns(schema, columns, saved):
+    """The columns a saved mapping names that the file lacks, in the schema's order:
+    when there are any, the saved mapping is not applied and the page says why."""
+    fields = [f.name for f in schema.fields]
+    return [column for name, column in sorted((saved or {}).items(),
+                                              key=lambda item: fields.index(item[0])
+                                              if item[0] in fields else len(fields))
+            if name in fields and column and column not in columns]
+
+
 def selectable_columns(columns):
     """The file's named columns, each once, in the file's order: an unnamed or repeated
     header cannot be told apart by name, which is how a mapping points at a column."""

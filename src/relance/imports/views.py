@@ -86,6 +86,7 @@ def mapping(request, token):
     columns = mappings.selectable_columns(source.columns)
     saved = _saved_source(company, pending)
     initial = mappings.initial_mapping(schema, columns, saved.mapping if saved else None)
+    missing = mappings.missing_columns(schema, columns, saved.mapping if saved else None)
     data = request.POST if request.method == "POST" else None
     form = MappingForm(schema, columns, data, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def mapping(request, token):
         return _import(request, company, token, pending, form.mapping())
     context = {"section": "imports", "pending": pending, "schema": schema, "form": form,
                "source": source, "preview": preview(source, PREVIEW_ROWS),
-               "columns": source.columns, "saved": saved,
+               "columns": source.columns, "saved": saved, "missing": missing,
                "fields": [(form[f.name], f) for f in schema.fields]}
     _close(source)
     return render(request, "imports/mapping.html", context)
