@@ -170,6 +170,66 @@ BROKEN = [
                                 "has 9"),
     ("siret_of_another_siren", "customers.csv, line 2, column siret: SIRET 44306184100104 "
                                "does not belong to SIREN 552081317"),
+    ("customers_without_name_column", "customers.csv, line 1, column name: missing required "
+                                      "column(s): name"),
+    ("customer_name_blank", "customers.csv, line 2, column name: required value is missing"),
+    ("customer_name_too_long", "customers.csv, line 2, column name: longer than 200 "
+                               "characters"),
+    ("customer_country_in_words", "customers.csv, line 2, column country: not a two-letter "
+                                  "country code: France"),
+    ("customer_language_unknown", "customers.csv, line 2, column language: language must "
+                                  "be fr or en: de"),
+    ("customer_terms_over_a_year", "customers.csv, line 2, column payment_terms_days: "
+                                   "payment terms must be 0 to 365 days: 400"),
+    ("customer_terms_not_a_number", "customers.csv, line 2, column payment_terms_days: not "
+                                    "a whole number: abc"),
+    ("customer_siret_invalid", "customers.csv, line 2, column siret: 55208131700010 is not a "
+                               "valid SIRET"),
+    ("customer_vat_invalid", "customers.csv, line 2, column vat_number: FR00123456789 is not "
+                             "a valid EU VAT number"),
+    ("customer_credit_limit_negative", "customers.csv, line 2, column credit_limit: negative "
+                                       "amount: -5"),
+    ("customer_twice", "customers.csv, line 3, column customer_ref: C010 appears twice in the "
+                       "file (first on line 2)"),
+    ("contact_of_unknown_customer", "contacts.csv, line 2, column customer_ref: unknown "
+                                    "customer reference: C999"),
+    ("contact_email_invalid", "contacts.csv, line 2, column email: not an email address: "
+                              "jean-at-dupont"),
+    ("contact_role_unknown", "contacts.csv, line 2, column role: unknown contact role: boss"),
+    ("contact_preferred_unclear", "contacts.csv, line 2, column preferred: not yes or no: "
+                                  "maybe"),
+    ("contact_twice", "contacts.csv, line 3, column name: Jean Dupont appears twice in the "
+                      "file (first on line 2)"),
+    ("amount_three_decimals", "invoices.csv, line 2, column vat: more than two decimals: "
+                              "2.345"),
+    ("amount_too_large", "invoices.csv, line 2, column amount_total: amount too large: "
+                         "10000000000000.00"),
+    ("total_not_excl_tax_plus_vat", "invoices.csv, line 2, column amount_total: 130.00 is "
+                                    "not the amount excl. tax 100.00 plus VAT 20.00"),
+    ("kind_unknown", "invoices.csv, line 2, column kind: kind must be invoice or credit "
+                     "note: bill"),
+    ("due_date_in_words", "invoices.csv, line 2, column due_date: not a date (expected "
+                          "DD/MM/YYYY or YYYY-MM-DD): soon"),
+    ("invoice_number_blank", "invoices.csv, line 2, column number: required value is "
+                             "missing"),
+    ("currency_lower_case_region", "invoices.csv, line 2, column currency: eu is not an ISO "
+                                   "4217 currency code"),
+    ("impossible_day_month_year", "invoices.csv, line 2, column issue_date: impossible "
+                                  "date: 31/02/2026"),
+    ("payment_of_unknown_invoice", "payments.csv, line 2, column invoice_number: unknown "
+                                   "invoice number: F9999"),
+    ("payment_of_another_customers_invoice", "payments.csv, line 2, column invoice_number: "
+                                             "invoice F2026-0003 belongs to another "
+                                             "customer"),
+    ("payment_of_zero", "payments.csv, line 2, column amount: amount must be greater than "
+                        "zero: 0.00"),
+    ("payment_date_impossible", "payments.csv, line 2, column date: impossible date: "
+                                "2026-13-01"),
+    ("payments_without_reference_column", "payments.csv, line 1, column payment_ref: "
+                                          "missing required column(s): payment_ref"),
+    ("payment_twice", "payments.csv, line 3, column payment_ref: P0104 appears twice in the "
+                      "file (first on line 2)"),
+    ("binary_customers", "customers.csv, line 1: binary data, not a text file"),
 ]
 
 
