@@ -108,7 +108,12 @@ def test_a_changed_amount_updates_the_invoice_and_goes_on_its_timeline(tmp_path,
 
     counts = run_import(changed)
 
-    assert counts["invoices"] == {"created": 0, "updated": 1, "unchanged": 3, "rejected": 0}
+    assert counts["invoices"] == {
+        "created": 0, "updated": 1, "unchanged": 3, "rejected": 0, "changes": [
+            {"number": "F2026-0002", "field": field, "old": old, "new": new}
+            for field, old, new in (("amount_excl_tax", "500.00", "550.00"),
+                                    ("vat", "100.00", "110.00"),
+                                    ("amount_total", "600.00", "660.00"))]}
     invoice = Invoice.objects.get(number="F2026-0002")
     assert (invoice.amount_total, invoice.open_amount) == (Decimal("660.00"),
                                                            Decimal("360.00"))

@@ -165,7 +165,10 @@ def test_a_saved_mapping_that_does_not_fit_the_file_is_not_applied_silently(clai
     assert "amount_excl_tax" not in page.context["form"].initial
     lean_mapping = {name: invoices[name] for name in
                     ("number", "customer_ref", "issue_date", "due_date", "amount_total")}
-    result = claire.post(url, lean_mapping)
+    asked = claire.post(url, lean_mapping)
+    assert [(c["field"], c["new"]) for c in asked.context["changes"]] == [
+        ("amount_total", "130.00")]
+    result = claire.post(url, {**lean_mapping, "confirm": "1"})
     assert result.context["run"].committed
     invoice = Invoice.objects.get()
     # the file had no VAT columns: the stored split stays, the new total is taken
@@ -332,3 +335,38 @@ def test_submitting_the_upload_form_empty_shows_what_is_missing(claire):
     page = claire.post(reverse("imports:upload"), {})
 
     assert set(page.context["form"].errors) == {"entity", "source", "file"}
+
+
+def test_a_re_import_that_changes_invoices_lists_the_changes_and_waits_for_confirmation(
+        claire):
+    header = "Code;Client;Emission;Echeance;HT;TVA;TTC\n"
+    mapping = {"number": "Code", "customer_ref": "Client", "issue_date": "Emission",
+               "due_date": "Echeance", "amount_excl_tax": "HT", "vat": "TVA",
+               "amount_total": "TTC"}
+    claire.post(mapping_url(upload(claire, "Tiers;Nom\nC9;Martin\n".encode(), "t.csv",
+                                   "customers", source="EBP")),
+                {"customer_ref": "Tiers", "name": "Nom"})
+    first = header + "F1;C9;01/10/2026;31/10/2026;100,00;20,00;120,00\n" \
+                     "F2;C9;01/10/2026;31/10/2026;50,00;10,00;60,00\n"
+    claire.post(mapping_url(upload(claire, first.encode(), "f.csv", "invoices", "EBP")),
+                mapping)
+
+    changed = header + "F1;C9;01/10/2026;15/11/2026;100,00;20,00;120,00\n" \
+                       "F2;C9;01/10/2026;31/10/2026;50,00;10,00;60,00\n"
+    url = mapping_url(upload(claire, changed.encode(), "f2.csv", "invoices", "EBP"))
+    asked = claire.post(url, mapping)
+
+    page = asked.content.decode()
+    assert "This file changes 1 invoice already in Relance" in page
+    assert [(c["number"], c["field"], c["old"], c["new"]) for c in asked.context["changes"]] \
+        == [("F1", "due_date", "2026-10-31", "2026-11-15")]
+    assert Invoice.objects.get(number="F1").due_date.isoformat() == "2026-10-31"
+    assert ImportRun.objects.filter(entity="invoices").count() == 1
+
+    done = claire.post(url, {**mapping, "confirm": "1"})
+    assert done.context["run"].committed
+    assert Invoice.objects.get(number="F1").due_date.isoformat() == "2026-11-15"
+
+    again = mapping_url(upload(claire, changed.encode(), "f3.csv", "invoices", "EBP"))
+    same = claire.post(again, mapping)
+    assert same.context["run"].counts["unchanged"] == 2

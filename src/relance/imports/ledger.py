@@ -83,6 +83,12 @@ class Report:
     problems: list = field(default_factory=list)
     problem_count: int = 0
     committed: bool = False
+    # what the import changes on invoices already in Relance, field by field:
+    # {"number", "field", "old", "new"} (text), at most MAX_PROBLEMS of them
+    changes: list = field(default_factory=list)
+    # the import changed invoices already in Relance and was told to ask first: it
+    # rolled back, `changes` says what it would change
+    awaiting_confirmation: bool = False
 
     @property
     def ok(self):
@@ -94,7 +100,10 @@ class Report:
             self.problems.append(problem)
 
     def as_dict(self):
-        return {entity: counts.as_dict() for entity, counts in self.counts.items()}
+        found = {entity: counts.as_dict() for entity, counts in self.counts.items()}
+        if self.changes and "invoices" in found:
+            found["invoices"]["changes"] = self.changes
+        return found
 
 
 def _cells(entity, names):
@@ -108,12 +117,16 @@ class _RolledBack(Exception):
     pass
 
 
-def import_sources(company, sources, *, actor=None, progress=None, parallel=False):
+def import_sources(company, sources, *, actor=None, progress=None, parallel=False,
+                   changes_allowed=True):
     """Import {entity: Source} into the company; return the Report.
 
     `progress(entity, lines_done)` is called now and then for a progress bar.
     `parallel`: read and check large files in a forked process while this one writes
     (the command line; a web worker is not a process to fork).
+    `changes_allowed=False`: an import that would change invoices already in Relance
+    (an amount, the VAT, a date, the kind or the purchase order) rolls back instead,
+    its report `awaiting_confirmation` with the changes listed (the web asks first).
     """
     reader = _reader(company, sources, parallel)
     run = _Run(company, actor, progress, reader)
@@ -134,6 +147,9 @@ def import_sources(company, sources, *, actor=None, progress=None, parallel=Fals
                     with timed("refresh balances"):
                         run.allocator.refresh(bulk.active)
             if not run.report.ok:
+                raise _RolledBack
+            if run.report.changes and not changes_allowed:
+                run.report.awaiting_confirmation = True
                 raise _RolledBack
             if run.documents_changed():
                 with timed("open totals"):
@@ -449,6 +465,7 @@ class _Run:
             for pk, row in zip(ids, creates):
                 existing[row[number_at]] = (pk, row[customer_at], row[total_at],
                                             row[total_at], None, row[currency_at])
+            self._note_changes(updates)
 
         pending = self._pending(Invoice, INVOICE_FIELDS, counts, note_created)
         self.stored_invoices = existing
@@ -502,6 +519,27 @@ class _Run:
             vat = str(_decimal(total) - _decimal(ht))
         return [customer_id, kind, number, issue, due, currency, ht, vat, total, po, digest,
                 total, disputed], problems
+
+    COMPARED = ("issue_date", "due_date", "amount_excl_tax", "vat", "amount_total", "kind",
+                "po_number")
+
+    def _note_changes(self, updates):
+        """Note, field by field, what a batch of updated rows changes on the invoices
+        (the fields the file has a column for): a re-import that moves a due date or
+        an amount says so, on the web before it is confirmed."""
+        compared = [name for name in self.COMPARED if name not in self.absent]
+        if not updates or not compared or len(self.report.changes) >= MAX_PROBLEMS:
+            return
+        stored = {row[0]: row[1:] for row in Invoice.objects.filter(
+            pk__in=[pk for pk, _row in updates]).values_list("pk", *compared)}
+        at = [INVOICE_ROW.index(name) for name in compared]
+        number_at = INVOICE_ROW.index("number")
+        for pk, row in updates:
+            for name, position, old in zip(compared, at, stored[pk]):
+                new = _comparable(row[position], old)
+                if new != old and len(self.report.changes) < MAX_PROBLEMS:
+                    self.report.changes.append({"number": row[number_at], "field": name,
+                                                "old": str(old), "new": str(new)})
 
     def _after_invoice_updates(self, changed):
         """An update rewrote the open amount: recompute it from the allocations; an
@@ -588,6 +626,15 @@ class _Run:
                         actor_label="" if self.actor else "import",
                         message=_("Import of %(files)s") % {"files": ", ".join(files.values())},
                         data={"files": files, "counts": summary})
+
+
+def _comparable(value, stored):
+    """A row's value (plain text, as rows.py makes it) in the type of the stored one."""
+    if isinstance(stored, dt.date):
+        return _day(value)
+    if isinstance(stored, Decimal) or isinstance(stored, float):
+        return _decimal(value)
+    return "" if value is None else value
 
 
 def _day(value):

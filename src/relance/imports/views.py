@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 PENDING = "imports.pending"  # session key: token -> the upload waiting for its mapping
 STALE_AFTER_SECONDS = 24 * 3600
 PREVIEW_ROWS = 5
+CHANGES_SHOWN = 500  # changes listed on the confirmation page (all are counted)
 RECENT_RUNS = 15
 
 
@@ -91,7 +92,8 @@ def mapping(request, token):
     form = MappingForm(schema, columns, data, initial=initial)
     if request.method == "POST" and form.is_valid():
         _close(source)
-        return _import(request, company, token, pending, form.mapping())
+        return _import(request, company, token, pending, form.mapping(),
+                       confirmed=request.POST.get("confirm") == "1")
     context = {"section": "imports", "pending": pending, "schema": schema, "form": form,
                "source": source, "preview": preview(source, PREVIEW_ROWS),
                "columns": source.columns, "saved": saved, "missing": missing,
@@ -100,13 +102,24 @@ def mapping(request, token):
     return render(request, "imports/mapping.html", context)
 
 
-def _import(request, company, token, pending, mapping):
-    """Save the mapping, run the pipeline on the file, record the run, show the verdict."""
+def _import(request, company, token, pending, mapping, confirmed):
+    """Save the mapping, run the pipeline on the file, record the run, show the verdict.
+    An import that would change invoices already in Relance is rolled back and the
+    changes shown, field by field, to be confirmed (`confirmed`) before it is run."""
+    started_at = timezone.now()
+    report = _run_pipeline(request, company, pending, mapping, confirmed)
+    if report.awaiting_confirmation:
+        schema = SCHEMAS[pending["entity"]]
+        labels = {f.name: f.label for f in schema.fields}
+        return render(request, "imports/confirm.html", {
+            "section": "imports", "pending": pending, "mapping": mapping,
+            "changes": [{**change, "label": labels.get(change["field"], change["field"])}
+                        for change in report.changes[:CHANGES_SHOWN]],
+            "change_count": len(report.changes),
+            "invoice_count": len({change["number"] for change in report.changes})})
     source_record, _created = ImportSource.objects.update_or_create(
         company=company, name=pending["source"], entity=pending["entity"],
         defaults={"mapping": mapping})
-    started_at = timezone.now()
-    report = _run_pipeline(request, company, pending, mapping)
     _forget(request, token)
     counts = report.counts.get(pending["entity"])
     run = ImportRun.objects.create(
@@ -127,20 +140,25 @@ def _terms_warning(company, run):
     return legal_checks.terms_warning(legal_checks.terms_beyond_maximum(company))
 
 
-def _run_pipeline(request, company, pending, mapping):
-    source = None
+def _run_pipeline(request, company, pending, mapping, confirmed):
+    """The import's report. The upload is removed once imported or refused; it stays
+    while the changes it brings wait for confirmation."""
+    source = report = None
     try:
         source = open_source(_stored_path(pending), name=pending["filename"], mapping=mapping)
-        return import_sources(company, {pending["entity"]: source}, actor=request.user)
+        report = import_sources(company, {pending["entity"]: source}, actor=request.user,
+                                changes_allowed=confirmed)
+        return report
     except FileRejected as exc:
         return _failed(exc.problem)
-    except Exception as exc:  # a damaged workbook fails deep in openpyxl, in many ways
+    except Exception:  # a damaged workbook fails deep in openpyxl, in many ways
         logger.exception("import of %s failed", pending["filename"])
-        return _failed(Problem(pending["filename"], 0, "",
-                               _("the file could not be read: %(error)s") % {"error": exc}))
+        return _failed(Problem(pending["filename"], 0, "", _(
+            "the file could not be read to the end: check it, or save it as CSV")))
     finally:
         _close(source)
-        _stored_path(pending).unlink(missing_ok=True)
+        if report is None or not report.awaiting_confirmation:
+            _stored_path(pending).unlink(missing_ok=True)
 
 
 def _failed(problem):
