@@ -13,9 +13,9 @@ from relance.cases.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from relance.insights import metrics, snapshots
 from relance.insights.models import Alert
 from relance.ledger import aging, queries
-from relance.legal import exchange
 from relance.ledger.models import (Customer, Invoice, InvoiceKind, OpenByCustomer, OpenByDueDate,
                                    Payment)
+from relance.legal import exchange
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")
