@@ -140,6 +140,9 @@ CSP_FORM_ACTION = env.list_of("CSP_FORM_ACTION", ["https://checkout.stripe.com"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 IMPORT_MAX_UPLOAD_BYTES = env.integer("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# A web import of this many lines or more runs in the background, its page showing
+# how far it is, instead of inside the request (a worker's timeout is 30 s or so).
+IMPORT_BACKGROUND_FROM_LINES = env.integer("IMPORT_BACKGROUND_FROM_LINES", 20_000)
 # The dates a ledger record may carry (issue, due and payment dates): from 1 January of
 # LEDGER_FIRST_YEAR to LEDGER_YEARS_AHEAD years after today (docs/imports.md).
 LEDGER_FIRST_YEAR = env.integer("LEDGER_FIRST_YEAR", 1990)

@@ -6,6 +6,7 @@ collector, may look at the ledger but not import into it.
 """
 import io
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -370,3 +371,84 @@ def test_a_re_import_that_changes_invoices_lists_the_changes_and_waits_for_confi
     again = mapping_url(upload(claire, changed.encode(), "f3.csv", "invoices", "EBP"))
     same = claire.post(again, mapping)
     assert same.context["run"].counts["unchanged"] == 2
+
+
+def wait_for(run_pk, seconds=60):
+    """The background import's run once it has ended."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = ImportRun.objects.get(pk=run_pk)
+        if run.status != "running":
+            return run
+        time.sleep(0.1)
+    raise AssertionError("the background import did not end")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_imported_in_the_background_with_its_progress_shown(
+        claire, settings):
+    settings.IMPORT_BACKGROUND_FROM_LINES = 5
+    rows = "".join(f"C{n:03d},Client {n}\n" for n in range(40))
+    url = mapping_url(upload(claire, ("customer_ref,name\n" + rows).encode(), "c.csv",
+                             "customers"))
+    started = claire.post(url, {"customer_ref": "customer_ref", "name": "name"})
+
+    assert started.status_code == 302
+    run_url = started["Location"]
+    run = ImportRun.objects.get()
+    assert run_url == reverse("imports:run", args=[run.pk]) and run.lines_total == 41
+    page = claire.get(run_url)   # running, or already done: either page is whole
+    assert page.status_code == 200
+    done = wait_for(run.pk)
+    assert (done.status, done.committed, done.counts["created"]) == ("done", True, 40)
+    verdict = claire.get(run_url).content.decode()
+    assert "The file was imported." in verdict
+    assert Customer.objects.count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_with_bad_rows_keeps_its_problems_for_its_page(claire, settings):
+    settings.IMPORT_BACKGROUND_FROM_LINES = 5
+    rows = "".join(f"C{n:03d},Client {n}\n" for n in range(9)) + "C999,\n"
+    url = mapping_url(upload(claire, ("customer_ref,name\n" + rows).encode(), "c.csv",
+                             "customers"))
+    run_url = claire.post(url, {"customer_ref": "customer_ref", "name": "name"})["Location"]
+    done = wait_for(ImportRun.objects.get().pk)
+
+    assert (done.status, done.committed, done.problem_count) == ("done", False, 1)
+    verdict = claire.get(run_url)
+    assert [(p.line, p.column, p.message) for p in verdict.context["report"].problems] == [
+        (11, "name", "required value is missing")]
+    assert Customer.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_re_import_waits_for_confirmation_then_imports_in_the_background(
+        claire, settings):
+    settings.IMPORT_BACKGROUND_FROM_LINES = 5
+    header = "number,customer_ref,issue_date,due_date,amount_total\n"
+    claire.post(mapping_url(upload(claire, b"customer_ref,name\nC9,Martin\n", "c.csv",
+                                   "customers")),
+                {"customer_ref": "customer_ref", "name": "name"})
+    mapping = {name: name for name in header.strip().split(",")}
+    first = header + "".join(f"F{n},C9,2026-10-01,2026-10-31,100.00\n" for n in range(6))
+    claire.post(mapping_url(upload(claire, first.encode(), "f.csv", "invoices")), mapping)
+    wait_for(ImportRun.objects.get(entity="invoices").pk)
+
+    changed = first.replace("F0,C9,2026-10-01,2026-10-31,100.00", "F0,C9,2026-10-01,"
+                            "2026-11-30,100.00")
+    url = mapping_url(upload(claire, changed.encode(), "f2.csv", "invoices"))
+    run_url = claire.post(url, mapping)["Location"]
+    asked = wait_for(ImportRun.objects.filter(entity="invoices").latest("pk").pk)
+
+    assert asked.status == "awaiting"
+    page = claire.get(run_url)
+    assert [(c["number"], c["field"], c["new"]) for c in page.context["changes"]] == [
+        ("F0", "due_date", "2026-11-30")]
+    assert f'action="{url}"' in page.content.decode()
+    assert Invoice.objects.get(number="F0").due_date.isoformat() == "2026-10-31"
+
+    confirmed = claire.post(url, {**mapping, "confirm": "1"})
+    done = wait_for(ImportRun.objects.filter(entity="invoices").latest("pk").pk)
+    assert confirmed.status_code == 302 and (done.status, done.committed) == ("done", True)
+    assert Invoice.objects.get(number="F0").due_date.isoformat() == "2026-11-30"

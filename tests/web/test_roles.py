@@ -31,6 +31,7 @@ from relance.cases.models import Dispute, Handover, PaymentDeclaration, PaymentP
 from relance.compose.messages import attach
 from relance.delivery.models import Message, MessageState
 from relance.dunning.models import Action, ActionKind, ActionStatus, Step
+from relance.imports.models import ImportRun
 from relance.ledger.models import Payment
 from relance.portal import uploads
 from relance.team.models import Note, Notification, User
@@ -82,6 +83,7 @@ ROUTES = {
     "insights:worklist": ("yyyy", "****"),
     "imports:upload": ("yynn", "yynn"),
     "imports:mapping": ("yynn", "yynn"),
+    "imports:run": ("yynn", "----"),
     "dunning:home": ("yyyn", "***n"),
     "dunning:run": ("--nn", "yynn"),
     "dunning:calendar": ("yyyn", "***n"),
@@ -194,7 +196,10 @@ def _portal_and_agency(mine):
                                       starts_on=timezone.localdate() + dt.timedelta(days=7))
     proof = uploads.store(SimpleUploadedFile("proof.pdf", PDF, "application/pdf"), mine,
                           "proof")
-    return {"handover": handover, "plan": plan, "upload": proof}
+    import_run = ImportRun.objects.create(
+        company=mine.company, entity="customers", filename="clients.csv",
+        started_at=timezone.now(), committed=True, counts={"created": 1})
+    return {"handover": handover, "plan": plan, "upload": proof, "import_run": import_run}
 
 
 def pending_import(client):
@@ -232,6 +237,8 @@ def kwargs_for(name, pattern, world, user, client):
 def _value(name, route, key, world, user, client):
     if key == "pk" and route.startswith("office/") and "customers" not in route:
         return world["plan" if "plans" in route else "upload"].pk
+    if name == "imports:run":
+        return world["import_run"].pk
     if key == "token":   # only a manager can have an upload waiting in their session
         managing = user is not None and user.is_manager
         return pending_import(client) if managing else "no-such-token"

@@ -30,8 +30,17 @@ class ImportSource(models.Model):
         return f"{self.name} ({self.get_entity_display()})"
 
 
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    AWAITING = "awaiting", _("Waiting for confirmation")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ImportRun(models.Model):
-    """One import of one file from the web, committed or not."""
+    """One import of one file from the web, committed or not. A large file is
+    imported in the background (imports/views.py): the run says how far it is, and
+    keeps the problems and changes its page shows once it is done."""
 
     company = models.ForeignKey("ledger.Company", on_delete=models.CASCADE,
                                 related_name="import_runs", verbose_name=_("company"))
@@ -45,6 +54,14 @@ class ImportRun(models.Model):
     committed = models.BooleanField(_("imported"), default=False)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=RunStatus.choices,
+                              default=RunStatus.DONE)
+    lines_total = models.PositiveIntegerField(_("lines"), default=0)
+    # [file, line, column, message] of the first problems, and the changes waiting for
+    # confirmation: what the page of a background run shows
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import run")

@@ -6,4 +6,5 @@ app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("mapping/<str:token>/", views.mapping, name="mapping"),
+    path("runs/<int:pk>/", views.run_page, name="run"),
 ]

@@ -8,22 +8,28 @@ path ever comes from the user.
 """
 import logging
 import secrets
+import threading
 import time
 from functools import wraps
+from types import SimpleNamespace
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.management.base import CommandError
-from django.shortcuts import redirect, render
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from relance.imports import legal_checks
 from relance.imports import mapping as mappings
 from relance.imports.forms import MappingForm, UploadForm
 from relance.imports.ledger import Report, import_sources
-from relance.imports.models import ImportRun, ImportSource
+from relance.imports.models import ImportRun, ImportSource, RunStatus
 from relance.imports.readers import FileRejected, open_source, preview
 from relance.imports.schema import SCHEMAS
 from relance.ledger.companies import default_company
@@ -35,6 +41,7 @@ PENDING = "imports.pending"  # session key: token -> the upload waiting for its 
 STALE_AFTER_SECONDS = 24 * 3600
 PREVIEW_ROWS = 5
 CHANGES_SHOWN = 500  # changes listed on the confirmation page (all are counted)
+PROBLEMS_KEPT = 1000  # problems a background run keeps for its page (all are counted)
 RECENT_RUNS = 15
 
 
@@ -105,21 +112,27 @@ def mapping(request, token):
 def _import(request, company, token, pending, mapping, confirmed):
     """Save the mapping, run the pipeline on the file, record the run, show the verdict.
     An import that would change invoices already in Relance is rolled back and the
-    changes shown, field by field, to be confirmed (`confirmed`) before it is run."""
-    started_at = timezone.now()
-    report = _run_pipeline(request, company, pending, mapping, confirmed)
-    if report.awaiting_confirmation:
-        schema = SCHEMAS[pending["entity"]]
-        labels = {f.name: f.label for f in schema.fields}
-        return render(request, "imports/confirm.html", {
-            "section": "imports", "pending": pending, "mapping": mapping,
-            "changes": [{**change, "label": labels.get(change["field"], change["field"])}
-                        for change in report.changes[:CHANGES_SHOWN]],
-            "change_count": len(report.changes),
-            "invoice_count": len({change["number"] for change in report.changes})})
+    changes shown, field by field, to be confirmed (`confirmed`) before it is run. A
+    file of IMPORT_BACKGROUND_FROM_LINES lines or more is imported in the background:
+    the browser goes to the run's page, which shows how far it is."""
     source_record, _created = ImportSource.objects.update_or_create(
         company=company, name=pending["source"], entity=pending["entity"],
         defaults={"mapping": mapping})
+    started_at = timezone.now()
+    lines = _lines(pending)
+    if lines >= settings.IMPORT_BACKGROUND_FROM_LINES:
+        run = ImportRun.objects.create(
+            company=company, source=source_record, entity=pending["entity"],
+            filename=pending["filename"], user=request.user, started_at=started_at,
+            status=RunStatus.RUNNING, lines_total=lines, token=token)
+        threading.Thread(target=_import_in_background, daemon=True, name=f"import-{run.pk}",
+                         args=(run.pk, pending, mapping, confirmed,
+                               translation.get_language())).start()
+        return redirect("imports:run", pk=run.pk)
+    report = _run_pipeline(request.user, company, pending, mapping, confirmed)
+    if report.awaiting_confirmation:
+        return _confirmation(request, pending, mapping, report.changes,
+                             reverse("imports:mapping", args=[token]))
     _forget(request, token)
     counts = report.counts.get(pending["entity"])
     run = ImportRun.objects.create(
@@ -127,10 +140,97 @@ def _import(request, company, token, pending, mapping, confirmed):
         filename=pending["filename"], user=request.user, started_at=started_at,
         committed=report.committed, counts=counts.as_dict() if counts else {},
         problem_count=report.problem_count)
+    return _result(request, company, run, report)
+
+
+def _confirmation(request, pending, mapping, changes, action):
+    labels = {f.name: f.label for f in SCHEMAS[pending["entity"]].fields}
+    return render(request, "imports/confirm.html", {
+        "section": "imports", "pending": pending, "mapping": mapping, "action": action,
+        "changes": [{**change, "label": labels.get(change["field"], change["field"])}
+                    for change in changes[:CHANGES_SHOWN]],
+        "change_count": len(changes),
+        "invoice_count": len({change["number"] for change in changes})})
+
+
+def _result(request, company, run, report):
+    """The verdict page; `report` has the problems found (`problems`, `problem_count`)."""
     context = {"section": "imports", "run": run, "report": report,
                "hidden_problems": report.problem_count - len(report.problems),
                "terms_warning": _terms_warning(company, run)}
     return render(request, "imports/result.html", context)
+
+
+@require_GET
+@managers_only
+def run_page(request, pk):
+    """A background import: how far it is while it runs (the page reloads itself),
+    the changes to confirm, or the verdict."""
+    company = _company()
+    run = get_object_or_404(ImportRun.objects.select_related("source", "user"), pk=pk,
+                            company=company)
+    if run.status == RunStatus.RUNNING:
+        return render(request, "imports/running.html", {
+            "section": "imports", "run": run, "done": _progress_of(run.pk)})
+    if run.status == RunStatus.AWAITING:
+        pending = request.session.get(PENDING, {}).get(run.token)
+        if pending is not None:
+            return _confirmation(request, pending, run.source.mapping if run.source else {},
+                                 run.changes, reverse("imports:mapping", args=[run.token]))
+    if run.token:
+        _forget(request, run.token)
+    kept = SimpleNamespace(problems=[Problem(*row) for row in run.problems],
+                           problem_count=run.problem_count)
+    return _result(request, company, run, kept)
+
+
+def _import_in_background(run_pk, pending, mapping, confirmed, language):
+    """The thread of a background import: its own database connection, its progress
+    in a file beside the upload (the import's transaction holds the database), its
+    verdict on the run at the end, its problems worded in the page's `language`."""
+    run = ImportRun.objects.select_related("company", "user").get(pk=run_pk)
+    progress = _progress_path(run_pk)
+    translation.activate(language)
+    try:
+        report = _run_pipeline(run.user, run.company, pending, mapping, confirmed,
+                               progress=lambda entity, done: progress.write_text(str(done)))
+        counts = report.counts.get(pending["entity"])
+        ImportRun.objects.filter(pk=run_pk).update(
+            status=RunStatus.AWAITING if report.awaiting_confirmation else RunStatus.DONE,
+            committed=report.committed, counts=counts.as_dict() if counts else {},
+            problem_count=report.problem_count,
+            problems=[[problem.file, problem.line, problem.column, str(problem.message)]
+                      for problem in report.problems[:PROBLEMS_KEPT]],
+            changes=report.changes[:CHANGES_SHOWN])
+    except Exception:  # noqa: BLE001 - the run must end, whatever happened
+        logger.exception("background import %s failed", run_pk)
+        ImportRun.objects.filter(pk=run_pk).update(
+            status=RunStatus.FAILED, problem_count=1, problems=[[
+                pending["filename"], 0, "", _("the import stopped on an error of Relance; "
+                                              "nothing was imported")]])
+    finally:
+        progress.unlink(missing_ok=True)
+        connection.close()
+
+
+def _lines(pending):
+    """How many lines the upload has (rows of a workbook's first sheet)."""
+    source = open_source(_stored_path(pending), name=pending["filename"])
+    try:
+        return source.count_lines()
+    finally:
+        _close(source)
+
+
+def _progress_path(run_pk):
+    return _uploads_folder() / f"progress-{int(run_pk)}"
+
+
+def _progress_of(run_pk):
+    try:
+        return int(_progress_path(run_pk).read_text() or 0)
+    except (OSError, ValueError):
+        return 0
 
 
 def _terms_warning(company, run):
@@ -140,14 +240,14 @@ def _terms_warning(company, run):
     return legal_checks.terms_warning(legal_checks.terms_beyond_maximum(company))
 
 
-def _run_pipeline(request, company, pending, mapping, confirmed):
+def _run_pipeline(user, company, pending, mapping, confirmed, progress=None):
     """The import's report. The upload is removed once imported or refused; it stays
     while the changes it brings wait for confirmation."""
     source = report = None
     try:
         source = open_source(_stored_path(pending), name=pending["filename"], mapping=mapping)
-        report = import_sources(company, {pending["entity"]: source}, actor=request.user,
-                                changes_allowed=confirmed)
+        report = import_sources(company, {pending["entity"]: source}, actor=user,
+                                changes_allowed=confirmed, progress=progress)
         return report
     except FileRejected as exc:
         return _failed(exc.problem)
