@@ -297,7 +297,7 @@ def test_the_context_must_be_plain_data():
     ("{{ '{:>999999999}'.format(1) }}", "999999999 is too large a number here"),
 ])
 def test_a_template_cannot_grow_without_bound_nor_print_an_object(body, expected):
-    with pytest.raises(TemplateProblem) as caught:
+    with translation.override("en"), pytest.raises(TemplateProblem) as caught:
         render("Subject", body, sample_context("en"), "en")
     assert expected in caught.value.message
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relance.ledger import open_totals, queries
 from relance.ledger.models import InvoiceKind, OpenByDueDate
@@ -109,7 +109,13 @@ def test_a_rate_is_used_for_a_week_then_no_more():
     assert exchange.to_euros(M("100.00"), "EUR", rates, D(2026, 12, 2)).amount == M("100.00")
 
 
-def test_the_ecb_csv_imports_all_or_nothing_and_names_the_bad_cell(tmp_path):
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_the_ecb_csv_imports_all_or_nothing_and_names_the_bad_cell(tmp_path, english):
     good = tmp_path / "eurofxref.csv"
     good.write_text("Date,USD,JPY,\n2026-12-02,1.0512,162.35,\n2026-12-01,1.0490,N/A,\n")
     call_command("legal", "fx", "import", str(good))
