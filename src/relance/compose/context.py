@@ -99,8 +99,9 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
     invoices = [_invoice(i, today) for i in concerned]
     other_overdue = [_invoice(i, today) for i in others]
     totals = _totals(invoices + other_overdue, currency)
+    rates = rate_tables.load()
     found = message_claim(customer, [i["number"] for i in invoices + other_overdue],
-                          today)
+                          today, rates)
     claims = claim_totals(found, totals[0]["currency"])
     return {
         "company": _company(company),
@@ -112,7 +113,7 @@ def _context(company, customer, contact, step, tone, currency, concerned, others
         "other_overdue": other_overdue,
         "totals": totals,
         "total": totals[0],
-        "penalties": penalties(found, totals[0]["currency"]),
+        "penalties": penalties(found, totals[0]["currency"], rates),
         "claim": claims[0],
         "claims": claims,
         "payment": _payment(company, customer),
@@ -132,11 +133,11 @@ def _payment(company, customer):
             "plain_reference": customer.reference}
 
 
-def message_claim(customer, numbers, today):
+def message_claim(customer, numbers, today, rates=None):
     """The customer's statement of claim on `today` (`ledger.claims`) restricted to
     the invoices a message names: the one claim every document computes, so that a
     reminder, its letter, the statement and the court's data agree to the cent."""
-    return restricted(customer_statement(customer, today), numbers)
+    return restricted(customer_statement(customer, today, rates=rates), numbers)
 
 
 def claim_totals(found, currency):
@@ -146,7 +147,7 @@ def claim_totals(found, currency):
     return [found.totals_in(c).as_dict() for c in order]
 
 
-def penalties(found, currency):
+def penalties(found, currency, rates):
     """The late penalties in `currency` and the fixed indemnities (in euros, D441-5)
     of the claim `found`; `total` adds the indemnities when they are in `currency`,
     `rate` is the rate that applies on the claim's date, `late_invoices` the number
@@ -154,17 +155,17 @@ def penalties(found, currency):
     amount = found.totals_in(currency).penalties
     indemnity = found.totals_in(INDEMNITY_CURRENCY).indemnities
     same = currency == INDEMNITY_CURRENCY
-    return {"rate": _rate(found.policy, found.as_of), "amount": amount,
+    return {"rate": _rate(found.policy, found.as_of, rates), "amount": amount,
             "indemnity": indemnity, "indemnity_currency": INDEMNITY_CURRENCY,
             "late_invoices": sum(1 for line in found.lines if line.indemnity > 0),
             "total": amount + (indemnity if same else Decimal("0.00")),
             "currency": currency}
 
 
-def _rate(policy, today):
+def _rate(policy, today, rates):
     if policy.contractual_rate is not None:
         return policy.contractual_rate
-    return legal.statutory_rate(HalfYear.of(today), rate_tables.load())
+    return legal.statutory_rate(HalfYear.of(today), rates)
 
 
 def _invoices(summary):

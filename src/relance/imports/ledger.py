@@ -632,7 +632,7 @@ def _comparable(value, stored):
     """A row's value (plain text, as rows.py makes it) in the type of the stored one."""
     if isinstance(stored, dt.date):
         return _day(value)
-    if isinstance(stored, Decimal) or isinstance(stored, float):
+    if isinstance(stored, (Decimal, float)):
         return _decimal(value)
     return "" if value is None else value
 
